@@ -1,0 +1,193 @@
+"""A realistic demo network for the run command: about 200 contacts and a year of history."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .models import Classification, Contact, ContactEmail, Interaction, InteractionKind, Tag
+
+FIRST_NAMES = [
+    "Ada",
+    "Alan",
+    "Amara",
+    "Ana",
+    "Ben",
+    "Bianca",
+    "Carlos",
+    "Chen",
+    "Chloe",
+    "Dan",
+    "Dara",
+    "Elena",
+    "Emeka",
+    "Eva",
+    "Farah",
+    "Felix",
+    "Grace",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Ivan",
+    "Jade",
+    "Jonas",
+    "Kai",
+    "Karin",
+    "Leo",
+    "Lina",
+    "Luca",
+    "Maya",
+    "Mei",
+    "Nadia",
+    "Nils",
+    "Omar",
+    "Olga",
+    "Pablo",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Sara",
+    "Tariq",
+    "Tess",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Yara",
+    "Yusuf",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Adams",
+    "Baker",
+    "Costa",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+]
+COMPANIES = [
+    "Northwind Labs",
+    "Blue Harbor Consulting",
+    "Acme Analytics",
+    "Greenleaf Foods",
+    "Orbit Media",
+    "Kestrel Capital",
+    "Brightpath Schools",
+    "Helix Health",
+    "Summit Legal",
+    "Tidewater Logistics",
+    "Foxglove Design",
+    "Quarry Software",
+]
+TITLES = [
+    "Founder",
+    "CTO",
+    "Head of Sales",
+    "Product Manager",
+    "Designer",
+    "Engineer",
+    "Partner",
+    "Director",
+    "Consultant",
+    "Teacher",
+]
+SUMMARIES = [
+    ("Coffee catch-up about their new role", "Send the article on hiring we discussed"),
+    ("Call about the Q3 project", "Follow up with a proposal by Friday"),
+    ("Met at the meetup; talked about data tooling", "Introduce them to Sam"),
+    ("Emailed congratulations on the launch", ""),
+    ("Lunch; they are looking for a designer", "Share two designer profiles"),
+    ("Quick message about the conference", "Ask if they are speaking next year"),
+    ("Commented on their LinkedIn post", ""),
+    ("Video call: advice on pricing", "Send the pricing template"),
+]
+TAGS = ["conference", "alumni", "investor", "speaker", "local", "mentor"]
+
+
+@transaction.atomic
+def seed_demo_network(*, username: str, password: str, contacts: int = 200, seed: int = 7):
+    """Create (or reset) the demo user with a believable network. Returns the user."""
+    rng = random.Random(seed)
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
+    user.set_password(password)
+    user.save()
+    if Contact.objects.for_user(user).exists():
+        return user
+    services.create_starter_classifications(owner=user)
+    classifications = list(Classification.objects.for_user(user))
+    tags = [Tag.objects.get_or_create(owner=user, name=name)[0] for name in TAGS]
+    weights = [1, 3, 3, 2, 2, 4][: len(classifications)]
+    now = timezone.now()
+    new_contacts = []
+    for index in range(contacts):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        new_contacts.append(
+            Contact(
+                owner=user,
+                first_name=first,
+                last_name=last,
+                company=rng.choice(COMPANIES),
+                job_title=rng.choice(TITLES),
+                location=rng.choice(["Berlin", "Lisbon", "London", "Toronto", "Austin", "Remote"]),
+                classification=rng.choices(classifications, weights=weights)[0],
+                how_we_met=rng.choice(["Conference", "Introduced by a friend", "Former colleague", "Meetup", ""]),
+                linkedin_url=f"https://www.linkedin.com/in/{first.lower()}-{last.lower()}-{index}",
+                created_at=now - datetime.timedelta(days=rng.randint(200, 720)),
+            )
+        )
+    Contact.objects.bulk_create(new_contacts)
+    ContactEmail.objects.bulk_create(
+        ContactEmail(contact=c, address=f"{c.first_name}.{c.last_name}{c.pk}@example.com".lower()) for c in new_contacts
+    )
+    tag_links = [
+        Contact.tags.through(contact_id=c.pk, tag_id=tag.pk)
+        for c in new_contacts
+        for tag in rng.sample(tags, rng.choice([0, 0, 1, 1, 2]))
+    ]
+    Contact.tags.through.objects.bulk_create(tag_links)
+    interactions = []
+    for contact in new_contacts:
+        for _ in range(rng.choice([0, 1, 2, 3, 4, 6])):
+            summary, next_step = rng.choice(SUMMARIES)
+            contribution = rng.choice([("", ""), ("", ""), ("", ""), ("given", "introduction"), ("received", "advice")])
+            interactions.append(
+                Interaction(
+                    owner=user,
+                    contact=contact,
+                    occurred_at=now - datetime.timedelta(days=rng.randint(0, 365), hours=rng.randint(0, 23)),
+                    kind=rng.choice(InteractionKind.values),
+                    summary=summary,
+                    next_step=next_step,
+                    contribution_direction=contribution[0],
+                    contribution_kind=contribution[1],
+                )
+            )
+    Interaction.objects.bulk_create(interactions)
+    services.refresh_last_interaction(contact_ids=[c.pk for c in new_contacts])
+    return user

@@ -1,0 +1,267 @@
+"""Who is in the network: contacts, their classifications, tags and the relationship history.
+
+This app knows nothing of strategy or followups (DESIGN.md); they read it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from .ownership import OwnedQuerySet
+
+MAX_CONTACT_EVERY_DAYS = 3650
+contact_every_days_validators = [
+    MinValueValidator(1, "Contact frequency must be at least 1 day (leave it empty for never)."),
+    MaxValueValidator(MAX_CONTACT_EVERY_DAYS, "Contact frequency can be at most 3650 days (10 years)."),
+]
+
+
+class Channel(models.TextChoices):
+    ANY = "", "Any channel"
+    MEETING = "meeting", "Meeting / coffee"
+    CALL = "call", "Phone or video call"
+    EMAIL = "email", "Email"
+    MESSAGE = "message", "Text message"
+    SOCIAL = "social", "Social media"
+    EVENT = "event", "Event"
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=50)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("owner", Lower("name"), name="tag_name_unique_per_owner"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Classification(models.Model):
+    """A group of contacts kept warm at the same rhythm with the same kind of message."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classifications")
+    name = models.CharField(max_length=80)
+    contact_every_days = models.PositiveIntegerField(
+        "contact every (days)",
+        null=True,
+        blank=True,
+        validators=contact_every_days_validators,
+        help_text="How often to be in touch. Leave empty to never be reminded.",
+    )
+    message_guidance = models.TextField(
+        "message", blank=True, help_text="What to say to this group, e.g. “ask about their project; offer an intro”."
+    )
+    preferred_channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    is_business = models.BooleanField(
+        "business", default=True, help_text="Untick for personal “white noise”: family, friends, former teachers."
+    )
+    display_order = models.PositiveIntegerField(default=0)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.UniqueConstraint("owner", Lower("name"), name="classification_name_unique_per_owner"),
+            models.CheckConstraint(
+                condition=models.Q(contact_every_days__isnull=True) | models.Q(contact_every_days__gte=1),
+                name="classification_frequency_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("contacts:classification_edit", args=[self.pk])
+
+
+class ContactQuerySet(OwnedQuerySet):
+    def with_list_data(self):
+        """What the contact list shows, in a fixed number of queries whatever the row count."""
+        return self.select_related("classification").prefetch_related("tags", "emails")
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        query = models.Q()
+        for word in text.split():
+            query &= (
+                models.Q(first_name__icontains=word)
+                | models.Q(last_name__icontains=word)
+                | models.Q(company__icontains=word)
+                | models.Q(emails__address__icontains=word)
+                | models.Q(tags__name__icontains=word)
+            )
+        matching_ids = self.filter(query).values("pk")
+        return self.filter(pk__in=matching_ids)
+
+
+class Contact(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    company = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", max_length=300, blank=True)
+    website_url = models.URLField("website", max_length=300, blank=True)
+    how_we_met = models.CharField("how we met", max_length=255, blank=True)
+    where_we_met = models.CharField("where we met", max_length=255, blank=True)
+    birthday = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
+    classification = models.ForeignKey(
+        Classification, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
+    contact_every_days_override = models.PositiveIntegerField(
+        "own frequency (days)",
+        null=True,
+        blank=True,
+        validators=contact_every_days_validators,
+        help_text="Overrides the classification's frequency for this person only.",
+    )
+    # Maintained by contacts.services whenever interactions change; never edited by hand.
+    last_interaction_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "last_name", "first_name"], name="contact_owner_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact_every_days_override__isnull=True)
+                | models.Q(contact_every_days_override__gte=1),
+                name="contact_frequency_override_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("contacts:detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def contact_every_days(self) -> int | None:
+        """The effective frequency: own override, else the classification's, else none."""
+        if self.contact_every_days_override:
+            return self.contact_every_days_override
+        if self.classification_id and self.classification.contact_every_days:
+            return self.classification.contact_every_days
+        return None
+
+
+class ContactEmail(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField(max_length=254)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(Lower("address"), name="contactemail_address_lower_idx")]
+
+    def __str__(self):
+        return self.address
+
+
+class ContactPhone(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.number
+
+
+class InteractionKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Call"
+    EMAIL = "email", "Email"
+    MESSAGE = "message", "Message"
+    SOCIAL = "social", "Social media"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+class ContributionDirection(models.TextChoices):
+    NONE = "", "No contribution"
+    GIVEN = "given", "I gave"
+    RECEIVED = "received", "I received"
+
+
+class ContributionKind(models.TextChoices):
+    INTRODUCTION = "introduction", "Introduction"
+    REFERRAL = "referral", "Referral"
+    ADVICE = "advice", "Advice"
+    RESOURCE = "resource", "Resource (article, tool…)"
+    OTHER = "other", "Other"
+
+
+class InteractionQuerySet(OwnedQuerySet):
+    pass
+
+
+class Interaction(models.Model):
+    """One moment in a relationship's history; the newest one says where to pick up."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interactions")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="interactions")
+    occurred_at = models.DateTimeField("when", default=timezone.now)
+    kind = models.CharField(max_length=20, choices=InteractionKind.choices, default=InteractionKind.MEETING)
+    summary = models.CharField(max_length=255, help_text="What you talked about.")
+    notes = models.TextField(blank=True)
+    next_step = models.CharField(max_length=255, blank=True, help_text="Where to pick up next time.")
+    contribution_direction = models.CharField(
+        "contribution", max_length=10, choices=ContributionDirection.choices, blank=True
+    )
+    contribution_kind = models.CharField(max_length=20, choices=ContributionKind.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["contact", "-occurred_at"], name="interaction_contact_when_idx"),
+            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(contribution_direction="") & models.Q(contribution_kind=""))
+                | (~models.Q(contribution_direction="") & ~models.Q(contribution_kind="")),
+                name="interaction_contribution_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.contact} on {self.occurred_at:%Y-%m-%d}"
+
+    def clean(self):
+        if self.contribution_direction and not self.contribution_kind:
+            raise ValidationError({"contribution_kind": "Say what kind of contribution this was."})
+        if self.contribution_kind and not self.contribution_direction:
+            raise ValidationError({"contribution_direction": "Say whether you gave or received it."})

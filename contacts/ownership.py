@@ -1,0 +1,21 @@
+"""Owner scoping: every row belongs to one user, and every view reads through these."""
+
+from django.db import models
+from django.http import Http404
+
+
+class OwnedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Rows owned by ``user``; nothing at all for an anonymous user."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+
+def get_owned_or_404(queryset_or_model, user, **lookup):
+    """The row matching ``lookup`` owned by ``user``, else 404 (never 403, never data)."""
+    manager = getattr(queryset_or_model, "objects", queryset_or_model)
+    try:
+        return manager.for_user(user).get(**lookup)
+    except (manager.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {manager.model._meta.verbose_name} matches the given query.")

@@ -1,0 +1,141 @@
+"""django-import-export resources: the admin's CSV/XLSX import and export of contacts.
+
+Every resource is bound to one owner: rows load, match and save only within that owner's
+contacts, classifications and tags.
+"""
+
+from __future__ import annotations
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from import_export import fields, resources, widgets
+
+from . import services
+from .models import Classification, Contact
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(cell):
+    """Spreadsheet apps run cells that start with these as formulas; a leading ' keeps them text."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def contacts_csv(*, queryset, owner) -> str:
+    """The contacts as CSV text, safe to open in a spreadsheet."""
+    dataset = ContactResource(owner=owner).export(queryset=queryset)
+    safe = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        safe.append([escape_formula(cell) for cell in row])
+    return safe.csv
+
+
+def _split(value) -> list[str]:
+    if value in (None, ""):
+        return []
+    return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
+
+
+class OwnedForeignKeyWidget(widgets.ForeignKeyWidget):
+    def __init__(self, model, field, owner):
+        super().__init__(model, field)
+        self.owner = owner
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.filter(owner=self.owner)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"there is no {self.model._meta.verbose_name} called “{value}”")
+
+
+class ContactResource(resources.ModelResource):
+    emails = fields.Field(column_name="emails", attribute=None)
+    phones = fields.Field(column_name="phones", attribute=None)
+    tags = fields.Field(column_name="tags", attribute=None)
+
+    class Meta:
+        model = Contact
+        fields = (
+            "id",
+            "first_name",
+            "last_name",
+            "company",
+            "job_title",
+            "location",
+            "emails",
+            "phones",
+            "classification",
+            "contact_every_days_override",
+            "tags",
+            "linkedin_url",
+            "website_url",
+            "how_we_met",
+            "where_we_met",
+            "birthday",
+            "notes",
+        )
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = False
+
+    def __init__(self, *, owner=None, **kwargs):
+        super().__init__(**kwargs)
+        self.owner = owner
+        self.fields["classification"] = fields.Field(
+            attribute="classification",
+            column_name="classification",
+            widget=OwnedForeignKeyWidget(Classification, "name", owner),
+        )
+
+    def get_queryset(self):
+        queryset = Contact.objects.prefetch_related("emails", "phones", "tags").select_related("classification")
+        return queryset.filter(owner=self.owner) if self.owner is not None else queryset
+
+    def dehydrate_emails(self, contact):
+        return "; ".join(e.address for e in contact.emails.all())
+
+    def dehydrate_phones(self, contact):
+        return "; ".join(p.number for p in contact.phones.all())
+
+    def dehydrate_tags(self, contact):
+        return "; ".join(t.name for t in contact.tags.all())
+
+    def before_import_row(self, row, **kwargs):
+        if self.owner is None:
+            raise ValueError("An import needs an owner.")
+        row_id = row.get("id")
+        if row_id not in (None, "") and not self.get_queryset().filter(pk=str(row_id).strip() or 0).exists():
+            # Another user's id (or a stale one) must never update their contact: import it as new.
+            row["id"] = None
+
+    def import_instance(self, instance, row, **kwargs):
+        """Collect every field's error for the row, the emails column included."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+        for address in _split(row.get("emails")):
+            try:
+                validate_email(address)
+            except ValidationError:
+                errors["emails"] = [ValidationError(f"“{address}” is not a valid email address")]
+        if errors:
+            raise ValidationError(errors)
+
+    def init_instance(self, row=None):
+        return Contact(owner=self.owner)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        services.set_contact_emails(contact=instance, addresses=_split(row.get("emails")))
+        services.set_contact_phones(contact=instance, numbers=_split(row.get("phones")))
+        instance.tags.set(services.get_or_create_tags(owner=self.owner, names=_split(row.get("tags"))))

@@ -1,0 +1,190 @@
+"""Writes to the contacts app. Views, admin actions and commands call these; none holds rules."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import (
+    Channel,
+    Classification,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    InteractionKind,
+    Tag,
+)
+
+STARTER_CLASSIFICATIONS = [
+    # name, every days, business, channel, message guidance
+    ("Inner circle", 14, True, Channel.MEETING, "Share what you are working on; ask what they need right now."),
+    ("Clients", 30, True, Channel.CALL, "Check how things are going; ask about their next project."),
+    ("Prospects", 21, True, Channel.EMAIL, "Send something useful to them; suggest a short call."),
+    ("Collaborators", 45, True, Channel.MESSAGE, "Ask about their project; offer an introduction."),
+    ("Friends & family", 90, False, Channel.ANY, "Just catch up; no business."),
+    ("Acquaintances", 180, True, Channel.SOCIAL, "Congratulate on news; share an article they would like."),
+]
+
+
+def create_starter_classifications(*, owner) -> list[Classification]:
+    """Give a new user a sensible, editable set. Idempotent: does nothing if they have any."""
+    if Classification.objects.for_user(owner).exists():
+        return []
+    return Classification.objects.bulk_create(
+        Classification(
+            owner=owner,
+            name=name,
+            contact_every_days=every_days,
+            is_business=is_business,
+            preferred_channel=channel,
+            message_guidance=guidance,
+            display_order=position,
+        )
+        for position, (name, every_days, is_business, channel, guidance) in enumerate(STARTER_CLASSIFICATIONS)
+    )
+
+
+def set_contact_emails(*, contact: Contact, addresses: Sequence[str]) -> None:
+    contact.emails.all().delete()
+    ContactEmail.objects.bulk_create(
+        ContactEmail(contact=contact, address=address, position=index) for index, address in enumerate(addresses)
+    )
+
+
+def set_contact_phones(*, contact: Contact, numbers: Sequence[str]) -> None:
+    contact.phones.all().delete()
+    ContactPhone.objects.bulk_create(
+        ContactPhone(contact=contact, number=number, position=index) for index, number in enumerate(numbers)
+    )
+
+
+def refresh_last_interaction(*, contact_ids: Iterable[int]) -> None:
+    """Recompute ``last_interaction_at`` from the interactions themselves, in one UPDATE."""
+    newest = Interaction.objects.filter(contact=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    Contact.objects.filter(pk__in=list(contact_ids)).update(last_interaction_at=Subquery(newest))
+
+
+@transaction.atomic
+def log_interaction(
+    *,
+    contact: Contact,
+    occurred_at: datetime.datetime | None = None,
+    kind: str = InteractionKind.MEETING,
+    summary: str,
+    notes: str = "",
+    next_step: str = "",
+    contribution_direction: str = "",
+    contribution_kind: str = "",
+) -> Interaction:
+    """Record an interaction and move the contact's ``last_interaction_at`` forward."""
+    interaction = Interaction.objects.create(
+        owner_id=contact.owner_id,
+        contact=contact,
+        occurred_at=occurred_at or timezone.now(),
+        kind=kind,
+        summary=summary,
+        notes=notes,
+        next_step=next_step,
+        contribution_direction=contribution_direction,
+        contribution_kind=contribution_kind,
+    )
+    refresh_last_interaction(contact_ids=[contact.pk])
+    contact.refresh_from_db(fields=["last_interaction_at"])
+    return interaction
+
+
+@transaction.atomic
+def save_interaction(*, interaction: Interaction) -> Interaction:
+    """Save an edited interaction; its date may have moved, so recompute the contact's last one."""
+    interaction.save()
+    refresh_last_interaction(contact_ids=[interaction.contact_id])
+    return interaction
+
+
+@transaction.atomic
+def delete_interaction(*, interaction: Interaction) -> None:
+    contact_id = interaction.contact_id
+    interaction.delete()
+    refresh_last_interaction(contact_ids=[contact_id])
+
+
+@transaction.atomic
+def delete_classification(*, classification: Classification, move_contacts_to: Classification | None) -> int:
+    """Delete a classification after moving its contacts; returns how many moved. Loses no contact."""
+    if move_contacts_to is not None and move_contacts_to.owner_id != classification.owner_id:
+        raise ValueError("Contacts can only move to a classification of the same owner.")
+    moved = reclassify(contacts=classification.contacts.all(), classification=move_contacts_to)
+    classification.delete()
+    return moved
+
+
+def reclassify(*, contacts: QuerySet[Contact], classification: Classification | None) -> int:
+    """Move many contacts to one classification in one UPDATE."""
+    return contacts.update(classification=classification, updated_at=timezone.now())
+
+
+def set_frequency_override(*, contacts: QuerySet[Contact], every_days: int | None) -> int:
+    return contacts.update(contact_every_days_override=every_days, updated_at=timezone.now())
+
+
+@transaction.atomic
+def reorder_classifications(*, owner, ordered_ids: Sequence[int]) -> None:
+    """Apply a new display order; ids not owned by ``owner`` are ignored."""
+    owned = {c.pk: c for c in Classification.objects.for_user(owner)}
+    position = 0
+    for pk in ordered_ids:
+        if pk in owned:
+            owned[pk].display_order = position
+            position += 1
+    for classification in owned.values():
+        if classification.pk not in ordered_ids:
+            classification.display_order = position
+            position += 1
+    Classification.objects.bulk_update(owned.values(), ["display_order"])
+
+
+def move_classification(*, classification: Classification, offset: int) -> None:
+    """Move one classification up (-1) or down (+1) in its owner's list."""
+    ordered = list(Classification.objects.for_user(classification.owner).values_list("pk", flat=True))
+    index = ordered.index(classification.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    ordered.insert(target, ordered.pop(index))
+    reorder_classifications(owner=classification.owner, ordered_ids=ordered)
+
+
+def add_tag(*, contacts: QuerySet[Contact], tag: Tag) -> None:
+    through = Contact.tags.through
+    existing = set(through.objects.filter(tag=tag).values_list("contact_id", flat=True))
+    through.objects.bulk_create(
+        [through(contact_id=pk, tag=tag) for pk in contacts.values_list("pk", flat=True) if pk not in existing]
+    )
+
+
+def remove_tag(*, contacts: QuerySet[Contact], tag: Tag) -> None:
+    Contact.tags.through.objects.filter(tag=tag, contact__in=contacts).delete()
+
+
+def get_or_create_tags(*, owner, names: Iterable[str]) -> list[Tag]:
+    tags = []
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        tag = Tag.objects.for_user(owner).filter(name__iexact=name).first()
+        tags.append(tag or Tag.objects.create(owner=owner, name=name[:50]))
+    return tags
+
+
+@transaction.atomic
+def mark_contacted_today(*, contacts: QuerySet[Contact], summary: str = "Got in touch") -> int:
+    """Log an interaction now with each contact (admin bulk action)."""
+    now = timezone.now()
+    contact_list = list(contacts)
+    Interaction.objects.bulk_create(
+        Interaction(owner_id=c.owner_id, contact=c, occurred_at=now, kind=InteractionKind.OTHER, summary=summary)
+        for c in contact_list
+    )
+    refresh_last_interaction(contact_ids=[c.pk for c in contact_list])
+    return len(contact_list)

@@ -1,0 +1,167 @@
+"""Contact, interaction and classification pages. Thin: scope to the owner, bind, call a service."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import ClassificationForm, ContactForm, DeleteClassificationForm, InteractionForm
+from .models import Classification, Contact, Interaction
+from .ownership import get_owned_or_404
+
+CONTACTS_PER_PAGE = 25
+
+
+def contact_list(request):
+    filters = {
+        "search": request.GET.get("q", "")[:200],
+        "classification_id": request.GET.get("classification", ""),
+        "tag_id": request.GET.get("tag", ""),
+    }
+    contacts = selectors.contacts_for_list(owner=request.user, **filters)
+    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "contacts/contact_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_without_page": query_without_page.urlencode(),
+            "classifications": selectors.classifications_with_counts(owner=request.user),
+            "tags": selectors.tags_for(owner=request.user),
+        },
+    )
+
+
+def contact_detail(request, pk):
+    contact = selectors.contact_for_page(owner=request.user, pk=pk)
+    interactions = selectors.timeline(contact=contact)
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {
+            "contact": contact,
+            "latest": interactions[0] if interactions else None,
+            "interactions": interactions,
+            "interaction_form": InteractionForm(owner=request.user, contact=contact),
+        },
+    )
+
+
+def contact_create(request):
+    form = ContactForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, f"Added {contact}.")
+        return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"form": form})
+
+
+def contact_edit(request, pk):
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {contact}.")
+        return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+
+
+def contact_delete(request, pk):
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    if request.method == "POST":
+        contact.delete()
+        messages.success(request, f"Deleted {contact}.")
+        return redirect("contacts:list")
+    return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})
+
+
+@require_POST
+def interaction_create(request, contact_pk):
+    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
+    form = InteractionForm(request.POST, owner=request.user, contact=contact)
+    if form.is_valid():
+        services.log_interaction(contact=contact, **_interaction_fields(form))
+        messages.success(request, f"Logged: {form.cleaned_data['summary']}")
+        return redirect(contact)
+    return render(request, "contacts/interaction_form.html", {"form": form, "contact": contact}, status=400)
+
+
+def interaction_edit(request, pk):
+    interaction = get_owned_or_404(Interaction.objects.select_related("contact"), request.user, pk=pk)
+    form = InteractionForm(request.POST or None, instance=interaction, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_interaction(interaction=form.instance)
+        messages.success(request, "Interaction saved.")
+        return redirect(interaction.contact)
+    return render(
+        request, "contacts/interaction_form.html", {"form": form, "contact": interaction.contact, "editing": True}
+    )
+
+
+def interaction_delete(request, pk):
+    interaction = get_owned_or_404(Interaction.objects.select_related("contact"), request.user, pk=pk)
+    if request.method == "POST":
+        services.delete_interaction(interaction=interaction)
+        messages.success(request, "Interaction deleted.")
+        return redirect(interaction.contact)
+    return render(request, "contacts/interaction_confirm_delete.html", {"interaction": interaction})
+
+
+def classification_list(request):
+    return render(
+        request,
+        "contacts/classification_list.html",
+        {"classifications": selectors.classifications_with_counts(owner=request.user)},
+    )
+
+
+def classification_create(request):
+    form = ClassificationForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        classification = form.save(commit=False)
+        classification.display_order = Classification.objects.for_user(request.user).count()
+        classification.save()
+        messages.success(request, f"Added the classification {classification}.")
+        return redirect("contacts:classification_list")
+    return render(request, "contacts/classification_form.html", {"form": form})
+
+
+def classification_edit(request, pk):
+    classification = get_owned_or_404(Classification, request.user, pk=pk)
+    form = ClassificationForm(request.POST or None, instance=classification, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {classification}.")
+        return redirect("contacts:classification_list")
+    return render(request, "contacts/classification_form.html", {"form": form, "classification": classification})
+
+
+def classification_delete(request, pk):
+    classification = get_owned_or_404(Classification, request.user, pk=pk)
+    form = DeleteClassificationForm(request.POST or None, classification=classification)
+    if request.method == "POST" and form.is_valid():
+        moved = services.delete_classification(
+            classification=classification, move_contacts_to=form.cleaned_data["move_to"]
+        )
+        messages.success(request, f"Deleted {classification}; {moved} contact(s) moved.")
+        return redirect("contacts:classification_list")
+    context = {"classification": classification, "form": form, "contact_count": classification.contacts.count()}
+    return render(request, "contacts/classification_confirm_delete.html", context)
+
+
+@require_POST
+def classification_move(request, pk, direction):
+    if direction not in ("up", "down"):
+        raise Http404("Move a classification up or down.")
+    classification = get_owned_or_404(Classification, request.user, pk=pk)
+    services.move_classification(classification=classification, offset=-1 if direction == "up" else 1)
+    return redirect("contacts:classification_list")
+
+
+def _interaction_fields(form: InteractionForm) -> dict:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -1,0 +1,22 @@
+"""The Celery beat schedule, built from environment values so operators can change or
+disable a job without touching code (set its *_EVERY_MINUTES to 0 to disable it)."""
+
+import os
+
+from celery.schedules import crontab
+
+
+def _every_minutes(env_name: str, default: int) -> int:
+    return int(os.environ.get(env_name, default))
+
+
+def beat_schedule() -> dict:
+    schedule = {}
+    jobs = [
+        # (name, task path, env knob, default minutes)
+    ]
+    for name, task, env_name, default in jobs:
+        minutes = _every_minutes(env_name, default)
+        if minutes > 0:
+            schedule[name] = {"task": task, "schedule": crontab(minute=f"*/{minutes}")}
+    return schedule

@@ -1,0 +1,66 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from contacts.models import Classification, Contact, ContactEmail, Interaction, Tag
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+
+class ClassificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Classification
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    contact_every_days = 30
+    message_guidance = "Ask about their project; offer an intro."
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"tag{n}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    owner = factory.SubFactory(UserFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    company = factory.Faker("company")
+    classification = factory.LazyAttribute(lambda c: ClassificationFactory(owner=c.owner))
+
+
+class ContactEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactEmail
+
+    contact = factory.SubFactory(ContactFactory)
+    address = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    contact = factory.SubFactory(ContactFactory)
+    owner = factory.LazyAttribute(lambda i: i.contact.owner)
+    occurred_at = factory.LazyFunction(timezone.now)
+    kind = "meeting"
+    summary = "Talked about their new project"
+    next_step = "Send the article"
