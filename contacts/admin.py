@@ -11,6 +11,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from . import services
+from .cadence import refresh_cadence
 from .models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag, contact_every_days_validators
 from .resources import ContactResource, contacts_csv
 
@@ -96,6 +97,10 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
         "mark_contacted_today",
         "export_csv",
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_cadence(Contact.objects.filter(pk=obj.pk))
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"owner": request.user}
@@ -192,6 +197,11 @@ class ClassificationAdmin(OwnedAdmin):
     list_filter = ("is_business", "preferred_channel")
     search_fields = ("name", "message_guidance")
 
+    def save_model(self, request, obj, form, change):
+        if not obj.owner_id:
+            obj.owner = request.user
+        services.save_classification(classification=obj)
+
 
 @admin.register(Tag)
 class TagAdmin(OwnedAdmin):
@@ -211,7 +221,7 @@ class InteractionAdmin(OwnedAdmin):
     def save_model(self, request, obj, form, change):
         obj.owner_id = obj.contact.owner_id
         super().save_model(request, obj, form, change)
-        services.refresh_last_interaction(contact_ids=[obj.contact_id])
+        refresh_cadence(Contact.objects.filter(pk=obj.contact_id))
 
     def delete_model(self, request, obj):
         services.delete_interaction(interaction=obj)
@@ -219,4 +229,4 @@ class InteractionAdmin(OwnedAdmin):
     def delete_queryset(self, request, queryset):
         contact_ids = set(queryset.values_list("contact_id", flat=True))
         super().delete_queryset(request, queryset)
-        services.refresh_last_interaction(contact_ids=contact_ids)
+        refresh_cadence(Contact.objects.filter(pk__in=contact_ids))

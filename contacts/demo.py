@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import services
+from .cadence import refresh_cadence
 from .models import Classification, Contact, ContactEmail, Interaction, InteractionKind, Tag
 
 FIRST_NAMES = [
@@ -189,5 +190,5 @@ def seed_demo_network(*, username: str, password: str, contacts: int = 200, seed
                 )
             )
     Interaction.objects.bulk_create(interactions)
-    services.refresh_last_interaction(contact_ids=[c.pk for c in new_contacts])
+    refresh_cadence(Contact.objects.for_user(user))
     return user

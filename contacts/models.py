@@ -132,8 +132,9 @@ class Contact(models.Model):
         validators=contact_every_days_validators,
         help_text="Overrides the classification's frequency for this person only.",
     )
-    # Maintained by contacts.services whenever interactions change; never edited by hand.
+    # Maintained by contacts.cadence.refresh_cadence on every write that moves them; never by hand.
     last_interaction_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -143,6 +144,8 @@ class Contact(models.Model):
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
             models.Index(fields=["owner", "last_name", "first_name"], name="contact_owner_name_idx"),
+            models.Index(fields=["owner", "next_due_at"], name="contact_owner_due_idx"),
+            models.Index(fields=["next_due_at"], name="contact_due_idx", condition=models.Q(next_due_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

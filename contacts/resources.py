@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from import_export import fields, resources, widgets
 
 from . import services
+from .cadence import refresh_cadence
 from .models import Classification, Contact
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -139,3 +140,4 @@ class ContactResource(resources.ModelResource):
         services.set_contact_emails(contact=instance, addresses=_split(row.get("emails")))
         services.set_contact_phones(contact=instance, numbers=_split(row.get("phones")))
         instance.tags.set(services.get_or_create_tags(owner=self.owner, names=_split(row.get("tags"))))
+        refresh_cadence(Contact.objects.filter(pk=instance.pk))

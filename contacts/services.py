@@ -6,9 +6,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from .cadence import refresh_cadence
 from .models import (
     Channel,
     Classification,
@@ -63,12 +64,6 @@ def set_contact_phones(*, contact: Contact, numbers: Sequence[str]) -> None:
     )
 
 
-def refresh_last_interaction(*, contact_ids: Iterable[int]) -> None:
-    """Recompute ``last_interaction_at`` from the interactions themselves, in one UPDATE."""
-    newest = Interaction.objects.filter(contact=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
-    Contact.objects.filter(pk__in=list(contact_ids)).update(last_interaction_at=Subquery(newest))
-
-
 @transaction.atomic
 def log_interaction(
     *,
@@ -93,8 +88,8 @@ def log_interaction(
         contribution_direction=contribution_direction,
         contribution_kind=contribution_kind,
     )
-    refresh_last_interaction(contact_ids=[contact.pk])
-    contact.refresh_from_db(fields=["last_interaction_at"])
+    refresh_cadence(Contact.objects.filter(pk=contact.pk))
+    contact.refresh_from_db(fields=["last_interaction_at", "next_due_at"])
     return interaction
 
 
@@ -102,7 +97,7 @@ def log_interaction(
 def save_interaction(*, interaction: Interaction) -> Interaction:
     """Save an edited interaction; its date may have moved, so recompute the contact's last one."""
     interaction.save()
-    refresh_last_interaction(contact_ids=[interaction.contact_id])
+    refresh_cadence(Contact.objects.filter(pk=interaction.contact_id))
     return interaction
 
 
@@ -110,7 +105,7 @@ def save_interaction(*, interaction: Interaction) -> Interaction:
 def delete_interaction(*, interaction: Interaction) -> None:
     contact_id = interaction.contact_id
     interaction.delete()
-    refresh_last_interaction(contact_ids=[contact_id])
+    refresh_cadence(Contact.objects.filter(pk=contact_id))
 
 
 @transaction.atomic
@@ -123,13 +118,40 @@ def delete_classification(*, classification: Classification, move_contacts_to: C
     return moved
 
 
+@transaction.atomic
 def reclassify(*, contacts: QuerySet[Contact], classification: Classification | None) -> int:
-    """Move many contacts to one classification in one UPDATE."""
-    return contacts.update(classification=classification, updated_at=timezone.now())
+    """Move many contacts to one classification; their due moments follow. Set-based."""
+    contact_ids = list(contacts.values_list("pk", flat=True))
+    moved = Contact.objects.filter(pk__in=contact_ids).update(classification=classification, updated_at=timezone.now())
+    refresh_cadence(Contact.objects.filter(pk__in=contact_ids))
+    return moved
 
 
+@transaction.atomic
 def set_frequency_override(*, contacts: QuerySet[Contact], every_days: int | None) -> int:
-    return contacts.update(contact_every_days_override=every_days, updated_at=timezone.now())
+    contact_ids = list(contacts.values_list("pk", flat=True))
+    changed = Contact.objects.filter(pk__in=contact_ids).update(
+        contact_every_days_override=every_days, updated_at=timezone.now()
+    )
+    refresh_cadence(Contact.objects.filter(pk__in=contact_ids))
+    return changed
+
+
+@transaction.atomic
+def save_classification(*, classification: Classification) -> Classification:
+    """Save a classification; if its frequency changed, its contacts' due moments move (one UPDATE)."""
+    classification.save()
+    refresh_cadence(Contact.objects.filter(classification=classification))
+    return classification
+
+
+@transaction.atomic
+def save_contact(*, contact: Contact) -> Contact:
+    """Save a contact's own fields and bring its due moment up to date."""
+    contact.save()
+    refresh_cadence(Contact.objects.filter(pk=contact.pk))
+    contact.refresh_from_db(fields=["last_interaction_at", "next_due_at"])
+    return contact
 
 
 @transaction.atomic
@@ -186,5 +208,5 @@ def mark_contacted_today(*, contacts: QuerySet[Contact], summary: str = "Got in 
         Interaction(owner_id=c.owner_id, contact=c, occurred_at=now, kind=InteractionKind.OTHER, summary=summary)
         for c in contact_list
     )
-    refresh_last_interaction(contact_ids=[c.pk for c in contact_list])
+    refresh_cadence(Contact.objects.filter(pk__in=[c.pk for c in contact_list]))
     return len(contact_list)

@@ -125,7 +125,7 @@ def classification_create(request):
     if request.method == "POST" and form.is_valid():
         classification = form.save(commit=False)
         classification.display_order = Classification.objects.for_user(request.user).count()
-        classification.save()
+        services.save_classification(classification=classification)
         messages.success(request, f"Added the classification {classification}.")
         return redirect("contacts:classification_list")
     return render(request, "contacts/classification_form.html", {"form": form})
@@ -135,7 +135,7 @@ def classification_edit(request, pk):
     classification = get_owned_or_404(Classification, request.user, pk=pk)
     form = ClassificationForm(request.POST or None, instance=classification, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_classification(classification=form.save(commit=False))
         messages.success(request, f"Saved {classification}.")
         return redirect("contacts:classification_list")
     return render(request, "contacts/classification_form.html", {"form": form, "classification": classification})
