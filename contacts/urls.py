@@ -10,7 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),
-    path("<int:contact_pk>/interactions/new/", views.interaction_create, name="interaction_create"),
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
     path("interactions/<int:pk>/delete/", views.interaction_delete, name="interaction_delete"),
     path("classifications/", views.classification_list, name="classification_list"),

@@ -48,6 +48,7 @@ def contact_detail(request, pk):
             "latest": interactions[0] if interactions else None,
             "interactions": interactions,
             "interaction_form": InteractionForm(owner=request.user, contact=contact),
+            # The form posts to followups:log_interaction, which also settles reminders.
         },
     )
 
@@ -78,17 +79,6 @@ def contact_delete(request, pk):
         messages.success(request, f"Deleted {contact}.")
         return redirect("contacts:list")
     return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})
-
-
-@require_POST
-def interaction_create(request, contact_pk):
-    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
-    form = InteractionForm(request.POST, owner=request.user, contact=contact)
-    if form.is_valid():
-        services.log_interaction(contact=contact, **_interaction_fields(form))
-        messages.success(request, f"Logged: {form.cleaned_data['summary']}")
-        return redirect(contact)
-    return render(request, "contacts/interaction_form.html", {"form": form, "contact": contact}, status=400)
 
 
 def interaction_edit(request, pk):
@@ -161,7 +151,3 @@ def classification_move(request, pk, direction):
     classification = get_owned_or_404(Classification, request.user, pk=pk)
     services.move_classification(classification=classification, offset=-1 if direction == "up" else 1)
     return redirect("contacts:classification_list")
-
-
-def _interaction_fields(form: InteractionForm) -> dict:
-    return {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -1,9 +1,8 @@
 """The Celery beat schedule, built from environment values so operators can change or
 disable a job without touching code (set its *_EVERY_MINUTES to 0 to disable it)."""
 
+import datetime
 import os
-
-from celery.schedules import crontab
 
 
 def _every_minutes(env_name: str, default: int) -> int:
@@ -14,9 +13,10 @@ def beat_schedule() -> dict:
     schedule = {}
     jobs = [
         # (name, task path, env knob, default minutes)
+        ("raise-reminders", "followups.tasks.raise_reminders", "REMINDER_SWEEP_EVERY_MINUTES", 15),
     ]
     for name, task, env_name, default in jobs:
         minutes = _every_minutes(env_name, default)
         if minutes > 0:
-            schedule[name] = {"task": task, "schedule": crontab(minute=f"*/{minutes}")}
+            schedule[name] = {"task": task, "schedule": datetime.timedelta(minutes=minutes)}
     return schedule

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "followups.middleware.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -158,6 +159,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 from .schedule import beat_schedule  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = beat_schedule()
+REMINDER_SWEEP_TIME_LIMIT = env_int("REMINDER_SWEEP_TIME_LIMIT", 600)
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:

@@ -80,7 +80,7 @@ class TestContactPage:
 
     def test_logging_an_interaction_adds_it_to_the_timeline(self, owner_client, contact):
         response = owner_client.post(
-            reverse("contacts:interaction_create", args=[contact.pk]),
+            reverse("followups:log_interaction", args=[contact.pk]),
             {
                 "occurred_at": "2026-03-01T09:30",
                 "kind": "call",
@@ -100,9 +100,9 @@ class TestContactPage:
 
     def test_a_bad_interaction_shows_the_form_again_with_the_error(self, owner_client, contact):
         response = owner_client.post(
-            reverse("contacts:interaction_create", args=[contact.pk]), {"occurred_at": "yesterday-ish", "kind": "x"}
+            reverse("followups:log_interaction", args=[contact.pk]), {"occurred_at": "yesterday-ish", "kind": "x"}
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert "Enter a valid date/time." in response.content.decode()
         assert not Interaction.objects.exists()
 

@@ -1,0 +1,39 @@
+import datetime
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+
+from .models import Commitment
+
+COMMON_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+class SnoozeForm(forms.Form):
+    days = forms.TypedChoiceField(choices=[(1, "1 day"), (7, "1 week")], coerce=int, required=False)
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("days") and not cleaned.get("until") and not self.errors:
+            raise forms.ValidationError("Choose how long to snooze: 1 day, 1 week or a date.")
+        return cleaned
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["description", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"description": "What you promised", "due_on": "By when"}
+        error_messages = {"due_on": {"required": "A promise needs a due date."}}
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate() - datetime.timedelta(days=1):
+            raise forms.ValidationError("That date has passed; when will you keep this promise?")
+        return due_on
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(choices=[(name, name) for name in COMMON_ZONES], label="Your time zone")

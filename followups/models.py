@@ -1,0 +1,137 @@
+"""When to reach out: reminders, promises and each user's follow-up preferences."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from contacts.models import Contact, Interaction
+from contacts.ownership import OwnedQuerySet
+
+OPEN_STATES = ("open", "snoozed")
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{name}” is not a time zone name such as Europe/Berlin or America/New_York.")
+
+
+class FollowupPreferences(models.Model):
+    """One per user: the time zone pages and schedules use."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_prefs")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "follow-up preferences"
+
+    def __str__(self):
+        return f"Preferences of {self.owner}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Commitment(models.Model):
+    """A promise made to a contact (“I'll send you that article by Friday”)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        KEPT = "kept", "Kept"
+        DROPPED = "dropped", "Dropped"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commitments")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="commitments")
+    description = models.CharField("promise", max_length=255)
+    due_on = models.DateField("due on")
+    # The due date's start in the owner's time zone, in UTC: what the sweep compares with.
+    due_at = models.DateTimeField(editable=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    kept_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["state", "due_at"], name="commitment_state_due_idx")]
+
+    def __str__(self):
+        return f"{self.description} (to {self.contact}, by {self.due_on:%Y-%m-%d})"
+
+
+class ReminderQuerySet(OwnedQuerySet):
+    def still_open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Reminder(models.Model):
+    """Something to act on for a contact. At most one open-or-snoozed per contact and kind
+    (per promise for promise reminders), enforced by the database."""
+
+    class Kind(models.TextChoices):
+        CADENCE = "cadence", "Time to reconnect"
+        PROMISE = "promise", "Promise due"
+        EVENT_FOLLOWUP = "event_followup", "Follow up after an event"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        SNOOZED = "snoozed", "Snoozed"
+        DONE = "done", "Done"
+        DISMISSED = "dismissed", "Dismissed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    due_at = models.DateTimeField()
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True, default="")
+    commitment = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved_reminders"
+    )
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "kind"],
+                condition=models.Q(state__in=OPEN_STATES) & models.Q(commitment__isnull=True),
+                name="reminder_one_open_per_contact_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment"],
+                condition=models.Q(state__in=OPEN_STATES) & models.Q(commitment__isnull=False),
+                name="reminder_one_open_per_promise",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="snoozed", snoozed_until__isnull=False) | ~models.Q(state="snoozed"),
+                name="reminder_snoozed_has_a_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "state", "due_at"], name="reminder_owner_state_due_idx"),
+            models.Index(fields=["state", "snoozed_until"], name="reminder_state_snooze_idx"),
+            models.Index(fields=["contact", "kind", "due_at"], name="reminder_contact_kind_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.contact}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES

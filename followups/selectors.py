@@ -1,0 +1,138 @@
+"""Reads for the follow-ups page: each section is one query, whatever the network's size."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from contacts.models import Contact, Interaction
+
+from .models import Commitment, Reminder
+from .services import start_of_local_day
+from .sweep import reminded_for_current_due_moment
+
+
+def _latest_interaction(field: str, contact_ref: str):
+    newest = Interaction.objects.filter(contact=OuterRef(contact_ref)).order_by("-occurred_at", "-pk")
+    return Subquery(newest.values(field)[:1])
+
+
+def with_last_interaction(queryset: QuerySet, contact_ref: str = "contact_id") -> QuerySet:
+    """Annotate ``last_summary`` and ``last_next_step`` (pick up where you left off)."""
+    return queryset.annotate(
+        last_summary=_latest_interaction("summary", contact_ref),
+        last_next_step=_latest_interaction("next_step", contact_ref),
+    )
+
+
+@dataclasses.dataclass
+class BoardRow:
+    contact: Contact
+    due_at: datetime.datetime
+    days_overdue: int
+    last_summary: str | None
+    last_next_step: str | None
+    reminder: Reminder | None = None
+
+    @property
+    def guidance(self) -> str:
+        if self.reminder is not None and self.reminder.message:
+            return self.reminder.message
+        classification = self.contact.classification
+        return classification.message_guidance if classification else ""
+
+    @property
+    def dom_id(self) -> str:
+        return f"reminder-{self.reminder.pk}" if self.reminder else f"contact-{self.contact.pk}"
+
+
+@dataclasses.dataclass
+class Board:
+    today: datetime.date
+    overdue: list[BoardRow]
+    due_today: list[BoardRow]
+    this_week: list[BoardRow]
+    snoozed: list[BoardRow]
+    promises: list[Commitment]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.overdue or self.due_today or self.this_week or self.snoozed or self.promises)
+
+
+def days_between(due_at: datetime.datetime, today: datetime.date, zone) -> int:
+    """Whole local calendar days from the due moment's date to ``today`` (negative = not yet due)."""
+    return (today - timezone.localtime(due_at, zone).date()).days
+
+
+def _reminder_rows(reminders, today, zone) -> list[BoardRow]:
+    return [
+        BoardRow(
+            contact=r.contact,
+            due_at=r.due_at,
+            days_overdue=days_between(r.due_at, today, zone),
+            last_summary=r.last_summary,
+            last_next_step=r.last_next_step,
+            reminder=r,
+        )
+        for r in reminders
+    ]
+
+
+def followup_board(*, owner, zone, now: datetime.datetime | None = None) -> Board:
+    """Overdue, due today, due this week, snoozed and promises for ``owner``, in their zone."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, zone).date()
+    today_starts = start_of_local_day(today, zone)
+    tomorrow_starts = start_of_local_day(today + datetime.timedelta(days=1), zone)
+    week_ends = start_of_local_day(today + datetime.timedelta(days=7), zone)
+
+    reminders = with_last_interaction(
+        Reminder.objects.for_user(owner).select_related("contact__classification", "commitment")
+    )
+    open_reminders = list(reminders.filter(state=Reminder.State.OPEN, due_at__lt=tomorrow_starts))
+    snoozed = reminders.filter(state=Reminder.State.SNOOZED).order_by("snoozed_until")
+    # Contacts coming due this week, and lapsed ones the sweep has not reached yet.
+    unreminded = with_last_interaction(
+        Contact.objects.for_user(owner)
+        .filter(next_due_at__lt=week_ends)
+        .filter(~reminded_for_current_due_moment())
+        .select_related("classification")
+        .order_by("next_due_at"),
+        contact_ref="pk",
+    )
+    unreminded_rows = [
+        BoardRow(
+            contact=c,
+            due_at=c.next_due_at,
+            days_overdue=days_between(c.next_due_at, today, zone),
+            last_summary=c.last_summary,
+            last_next_step=c.last_next_step,
+        )
+        for c in unreminded
+    ]
+    rows = sorted(_reminder_rows(open_reminders, today, zone) + unreminded_rows, key=lambda row: row.due_at)
+    return Board(
+        today=today,
+        overdue=[row for row in rows if row.due_at < today_starts],
+        due_today=[row for row in rows if today_starts <= row.due_at < tomorrow_starts],
+        this_week=[row for row in rows if row.due_at >= tomorrow_starts],
+        snoozed=_reminder_rows(snoozed, today, zone),
+        promises=list(
+            Commitment.objects.for_user(owner)
+            .filter(state=Commitment.State.OPEN)
+            .select_related("contact")
+            .order_by("due_on", "pk")
+        ),
+    )
+
+
+def open_reminders_for_contact(*, contact: Contact) -> QuerySet[Reminder]:
+    return contact.reminders.filter(state__in=("open", "snoozed")).order_by("due_at")
+
+
+def open_commitments_for_contact(*, contact: Contact) -> QuerySet[Commitment]:
+    return contact.commitments.filter(state=Commitment.State.OPEN).order_by("due_on")

@@ -1,0 +1,110 @@
+"""Writes for follow-ups: logging that resolves reminders, snoozing, dismissing, promises."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from contacts import services as contact_services
+from contacts.models import Contact, Interaction
+
+from .models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
+
+# Kinds an interaction with the contact settles; a promise is settled only by keeping it.
+SETTLED_BY_INTERACTION = (Reminder.Kind.CADENCE, Reminder.Kind.EVENT_FOLLOWUP)
+
+
+def preferences_for(user) -> FollowupPreferences:
+    preferences, _ = FollowupPreferences.objects.get_or_create(owner=user)
+    return preferences
+
+
+def start_of_local_day(day: datetime.date, zone) -> datetime.datetime:
+    """Midnight of ``day`` in ``zone`` as an aware datetime (DST-safe)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+
+
+@transaction.atomic
+def log_interaction(*, contact: Contact, **fields) -> Interaction:
+    """Log an interaction, resolve the contact's open cadence/event reminders with it, and
+    move the next due moment (contacts.services does that). Returns the interaction."""
+    interaction = contact_services.log_interaction(contact=contact, **fields)
+    Reminder.objects.filter(contact=contact, kind__in=SETTLED_BY_INTERACTION, state__in=OPEN_STATES).update(
+        state=Reminder.State.DONE, resolved_at=timezone.now(), resolved_by=interaction, snoozed_until=None
+    )
+    return interaction
+
+
+def snooze(*, reminder: Reminder, until: datetime.datetime) -> Reminder:
+    """Hide an open reminder until ``until``; the sweep wakes it then."""
+    if until <= timezone.now():
+        raise ValidationError({"until": "Pick a moment in the future to snooze until."})
+    if not reminder.is_open:
+        raise ValidationError("This reminder is already handled.")
+    reminder.state = Reminder.State.SNOOZED
+    reminder.snoozed_until = until
+    reminder.save(update_fields=["state", "snoozed_until"])
+    return reminder
+
+
+def snooze_until_date(*, reminder: Reminder, day: datetime.date, zone) -> Reminder:
+    """Snooze to the start of ``day`` in the user's zone; a day before tomorrow is refused."""
+    if day <= timezone.localdate(timezone=zone):
+        raise ValidationError({"until": "Pick a date after today to snooze until."})
+    return snooze(reminder=reminder, until=start_of_local_day(day, zone))
+
+
+def dismiss(*, reminder: Reminder) -> Reminder:
+    """Drop a reminder without logging anything; it is not raised again for the same due moment."""
+    if reminder.is_open:
+        reminder.state = Reminder.State.DISMISSED
+        reminder.snoozed_until = None
+        reminder.resolved_at = timezone.now()
+        reminder.save(update_fields=["state", "snoozed_until", "resolved_at"])
+    return reminder
+
+
+def record_commitment(*, contact: Contact, description: str, due_on: datetime.date, zone) -> Commitment:
+    """Record a promise to ``contact``; it comes due at the start of ``due_on`` in the user's zone."""
+    return Commitment.objects.create(
+        owner_id=contact.owner_id,
+        contact=contact,
+        description=description,
+        due_on=due_on,
+        due_at=start_of_local_day(due_on, zone),
+    )
+
+
+@transaction.atomic
+def keep_commitment(*, commitment: Commitment) -> Commitment:
+    """Mark a promise kept and close its reminder."""
+    now = timezone.now()
+    commitment.state = Commitment.State.KEPT
+    commitment.kept_at = now
+    commitment.save(update_fields=["state", "kept_at"])
+    commitment.reminders.filter(state__in=OPEN_STATES).update(
+        state=Reminder.State.DONE, resolved_at=now, snoozed_until=None
+    )
+    return commitment
+
+
+@transaction.atomic
+def drop_commitment(*, commitment: Commitment) -> Commitment:
+    now = timezone.now()
+    commitment.state = Commitment.State.DROPPED
+    commitment.save(update_fields=["state"])
+    commitment.reminders.filter(state__in=OPEN_STATES).update(
+        state=Reminder.State.DISMISSED, resolved_at=now, snoozed_until=None
+    )
+    return commitment
+
+
+def set_time_zone(*, user, time_zone: str) -> FollowupPreferences:
+    preferences = preferences_for(user)
+    preferences.time_zone = time_zone
+    preferences.full_clean()
+    preferences.save(update_fields=["time_zone"])
+    return preferences

@@ -1,0 +1,134 @@
+"""The follow-up sweep: raises reminders for everything that has come due, set-based.
+
+Each step is one SQL statement over all users, whatever their number of contacts:
+  1. wake snoozed reminders whose date has passed (one UPDATE);
+  2. raise cadence reminders for contacts whose ``next_due_at`` has passed (one INSERT … SELECT);
+  3. raise promise reminders for open promises that are due (one INSERT … SELECT).
+Idempotent and safe to run concurrently: a reminder is only raised for a due moment that has
+none yet, and the partial unique constraints turn a racing duplicate into a no-op
+(``ON CONFLICT DO NOTHING``), so two sweeps at once raise nothing twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db import connection, models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.utils import timezone
+
+from contacts.models import Contact
+
+from .models import OPEN_STATES, Commitment, Reminder
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepResult:
+    woken: int
+    cadence_raised: int
+    promises_raised: int
+
+    @property
+    def raised(self) -> int:
+        return self.cadence_raised + self.promises_raised
+
+    def __str__(self):
+        return (
+            f"raised {self.raised} reminder(s) ({self.cadence_raised} cadence, {self.promises_raised} promise); "
+            f"woke {self.woken} snoozed"
+        )
+
+
+# The columns the INSERT … SELECT fills, in order; the rest keep their NULL defaults.
+INSERT_COLUMNS = ("owner_id", "contact_id", "kind", "state", "due_at", "message", "commitment_id", "created_at")
+
+
+def _insert_reminders(rows: models.QuerySet) -> int:
+    """``INSERT INTO reminder (…) SELECT …`` from a queryset whose values_list matches INSERT_COLUMNS."""
+    select_sql, params = rows.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(column) for column in INSERT_COLUMNS)
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING", params)
+        return max(cursor.rowcount, 0)
+
+
+def _reminder_row(queryset, *, owner, contact, kind, due_at, message, commitment, now):
+    """Shape ``queryset`` as the INSERT_COLUMNS rows of new open reminders."""
+    return queryset.annotate(
+        r_owner=owner,
+        r_contact=contact,
+        r_kind=Value(kind, output_field=models.CharField()),
+        r_state=Value(Reminder.State.OPEN, output_field=models.CharField()),
+        r_due_at=due_at,
+        r_message=message,
+        r_commitment=commitment,
+        r_created_at=Value(now, output_field=models.DateTimeField()),
+    ).values_list("r_owner", "r_contact", "r_kind", "r_state", "r_due_at", "r_message", "r_commitment", "r_created_at")
+
+
+def reminded_for_current_due_moment() -> Exists:
+    """True for a contact with a cadence reminder open or snoozed, or one already handled for
+    its current due moment (a dismissed reminder is not raised again until the moment moves)."""
+    return Exists(
+        Reminder.objects.filter(contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, commitment__isnull=True).filter(
+            Q(state__in=OPEN_STATES) | Q(due_at__gte=OuterRef("next_due_at"))
+        )
+    )
+
+
+def lapsed_contacts_without_reminder(now: datetime.datetime) -> models.QuerySet[Contact]:
+    """Contacts due by ``now`` with no reminder yet for this due moment."""
+    return Contact.objects.filter(next_due_at__lte=now).filter(~reminded_for_current_due_moment())
+
+
+def due_promises_without_reminder(now: datetime.datetime) -> models.QuerySet[Commitment]:
+    reminded = Reminder.objects.filter(commitment=OuterRef("pk"))
+    return Commitment.objects.filter(state=Commitment.State.OPEN, due_at__lte=now).filter(~Exists(reminded))
+
+
+def wake_snoozed(now: datetime.datetime) -> int:
+    return Reminder.objects.filter(state=Reminder.State.SNOOZED, snoozed_until__lte=now).update(
+        state=Reminder.State.OPEN, snoozed_until=None
+    )
+
+
+def raise_cadence_reminders(now: datetime.datetime) -> int:
+    rows = _reminder_row(
+        lapsed_contacts_without_reminder(now).order_by(),
+        owner=F("owner_id"),
+        contact=F("id"),
+        kind=Reminder.Kind.CADENCE,
+        due_at=F("next_due_at"),
+        message=Value("", output_field=models.TextField()),
+        commitment=Value(None, output_field=models.BigIntegerField()),
+        now=now,
+    )
+    return _insert_reminders(rows)
+
+
+def raise_promise_reminders(now: datetime.datetime) -> int:
+    rows = _reminder_row(
+        due_promises_without_reminder(now).order_by(),
+        owner=F("owner_id"),
+        contact=F("contact_id"),
+        kind=Reminder.Kind.PROMISE,
+        due_at=F("due_at"),
+        message=F("description"),
+        commitment=F("id"),
+        now=now,
+    )
+    return _insert_reminders(rows)
+
+
+def run_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Raise every reminder that has come due for every user. Idempotent; safe to run concurrently."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        woken = wake_snoozed(now)
+    with transaction.atomic():
+        cadence_raised = raise_cadence_reminders(now)
+    with transaction.atomic():
+        promises_raised = raise_promise_reminders(now)
+    return SweepResult(woken=woken, cadence_raised=cadence_raised, promises_raised=promises_raised)
