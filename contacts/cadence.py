@@ -22,19 +22,16 @@ class AddDays(models.Func):
     output_field = models.DateTimeField()
     arity = 2
 
-    def _compile_arguments(self, compiler):
-        moment_sql, moment_params = compiler.compile(self.source_expressions[0])
-        days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return moment_sql, days_sql, (*moment_params, *days_params)
-
     def as_postgresql(self, compiler, connection, **extra_context):
-        moment_sql, days_sql, params = self._compile_arguments(compiler)
-        return f"({moment_sql} + make_interval(days => ({days_sql})::int))", params
+        (moment_sql, moment_params), (days_sql, days_params) = map(compiler.compile, self.source_expressions)
+        return f"({moment_sql} + make_interval(days => ({days_sql})::int))", (*moment_params, *days_params)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        moment_sql, days_sql, params = self._compile_arguments(compiler)
-        # Django keeps SQLite datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
-        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {moment_sql}, '+' || ({days_sql}) || ' days')", params
+        (moment_sql, moment_params), (days_sql, days_params) = map(compiler.compile, self.source_expressions)
+        # Django keeps SQLite datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]'; datetime()
+        # drops the fraction, so the original's microseconds (from character 20) are put back.
+        sql = f"(datetime({moment_sql}, '+' || ({days_sql}) || ' days') || substr({moment_sql}, 20))"
+        return sql, (*moment_params, *days_params, *moment_params)
 
 
 def _newest_interaction_at():
