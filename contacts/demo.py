@@ -173,15 +173,20 @@ def seed_demo_network(*, username: str, password: str, contacts: int = 200, seed
     ]
     Contact.tags.through.objects.bulk_create(tag_links)
     interactions = []
+    every_days = {c.pk: c.contact_every_days or 120 for c in classifications}
     for contact in new_contacts:
-        for _ in range(rng.choice([0, 1, 2, 3, 4, 6])):
+        # The newest interaction falls somewhere in 0–1.4 cadences ago, so about a quarter of
+        # the network is overdue, as in a real, reasonably kept network; older ones fill the year.
+        cadence = every_days[contact.classification_id]
+        ages = [rng.randint(0, int(cadence * 1.4))] + [rng.randint(0, 365) for _ in range(rng.choice([0, 1, 2, 4]))]
+        for age_days in ages:
             summary, next_step = rng.choice(SUMMARIES)
             contribution = rng.choice([("", ""), ("", ""), ("", ""), ("given", "introduction"), ("received", "advice")])
             interactions.append(
                 Interaction(
                     owner=user,
                     contact=contact,
-                    occurred_at=now - datetime.timedelta(days=rng.randint(0, 365), hours=rng.randint(0, 23)),
+                    occurred_at=now - datetime.timedelta(days=age_days, hours=rng.randint(0, 23)),
                     kind=rng.choice(InteractionKind.values),
                     summary=summary,
                     next_step=next_step,
