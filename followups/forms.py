@@ -4,7 +4,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
-from .models import Commitment
+from .models import Commitment, FollowupPreferences
 
 COMMON_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
@@ -35,5 +35,9 @@ class CommitmentForm(forms.ModelForm):
         return due_on
 
 
-class TimeZoneForm(forms.Form):
+class PreferencesForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=[(name, name) for name in COMMON_ZONES], label="Your time zone")
+
+    class Meta:
+        model = FollowupPreferences
+        fields = ["time_zone", "digest_enabled", "digest_weekday", "digest_hour", "digest_when_empty"]

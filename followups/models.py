@@ -20,16 +20,39 @@ def validate_time_zone(name: str) -> None:
         raise ValidationError(f"“{name}” is not a time zone name such as Europe/Berlin or America/New_York.")
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
 class FollowupPreferences(models.Model):
-    """One per user: the time zone pages and schedules use."""
+    """One per user: their time zone and when their weekly digest goes out."""
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_prefs")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    digest_enabled = models.BooleanField("send me the weekly digest", default=True)
+    digest_weekday = models.PositiveSmallIntegerField("on", choices=Weekday.choices, default=Weekday.MONDAY)
+    digest_hour = models.PositiveSmallIntegerField(
+        "at", choices=[(hour, f"{hour:02d}:00") for hour in range(24)], default=8
+    )
+    digest_when_empty = models.BooleanField("also when nobody is due", default=False)
+    # The next weekly slot in UTC; the scheduler claims a digest by moving it forward.
+    next_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "follow-up preferences"
+        indexes = [
+            models.Index(
+                fields=["next_digest_at"], name="prefs_next_digest_idx", condition=models.Q(digest_enabled=True)
+            )
+        ]
 
     def __str__(self):
         return f"Preferences of {self.owner}"
@@ -87,20 +110,29 @@ class Reminder(models.Model):
         DONE = "done", "Done"
         DISMISSED = "dismissed", "Dismissed"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reminders")
+    # The owner and contact columns are indexed by the composite indexes below (leading column);
+    # every index here costs the sweep time on each row it raises, so none is redundant.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reminders", db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     due_at = models.DateTimeField()
     snoozed_until = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True, default="")
     commitment = models.ForeignKey(
-        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
-        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved_reminders"
+        Interaction,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resolved_reminders",
+        db_index=False,
     )
 
     objects = ReminderQuerySet.as_manager()
@@ -125,8 +157,14 @@ class Reminder(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "state", "due_at"], name="reminder_owner_state_due_idx"),
-            models.Index(fields=["state", "snoozed_until"], name="reminder_state_snooze_idx"),
             models.Index(fields=["contact", "kind", "due_at"], name="reminder_contact_kind_due_idx"),
+            models.Index(fields=["snoozed_until"], name="reminder_snoozed_idx", condition=models.Q(state="snoozed")),
+            models.Index(
+                fields=["commitment"], name="reminder_commitment_idx", condition=models.Q(commitment__isnull=False)
+            ),
+            models.Index(
+                fields=["resolved_by"], name="reminder_resolved_by_idx", condition=models.Q(resolved_by__isnull=False)
+            ),
         ]
 
     def __str__(self):
@@ -135,3 +173,36 @@ class Reminder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+class DigestLog(models.Model):
+    """One weekly digest of one user: claimed in the database before it is handed to the mail
+    backend, then sent, skipped (empty week) or failed. Unique per user and week."""
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        SENDING = "sending", "Sending"
+        RETRYING = "retrying", "Waiting to retry"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped (nothing due)"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs")
+    week_starting = models.DateField(help_text="Monday of the week, in the user's time zone.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CLAIMED)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    contacts_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-week_starting"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "week_starting"], name="digest_one_per_user_per_week"),
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.owner} for the week of {self.week_starting}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from contacts import services as contact_services
 from contacts.models import Contact, Interaction
 
+from .digest.schedule import reschedule
 from .models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
 
 # Kinds an interaction with the contact settles; a promise is settled only by keeping it.
@@ -18,7 +20,34 @@ SETTLED_BY_INTERACTION = (Reminder.Kind.CADENCE, Reminder.Kind.EVENT_FOLLOWUP)
 
 
 def preferences_for(user) -> FollowupPreferences:
-    preferences, _ = FollowupPreferences.objects.get_or_create(owner=user)
+    """The user's preferences, created with the defaults (UTC, digest Mondays 08:00) if missing."""
+    preferences = FollowupPreferences.objects.filter(owner=user).first()
+    if preferences is None:
+        preferences = FollowupPreferences(owner=user)
+        reschedule(preferences)
+        preferences, _ = FollowupPreferences.objects.get_or_create(
+            owner=user, defaults={"next_digest_at": preferences.next_digest_at}
+        )
+    return preferences
+
+
+def create_missing_preferences() -> int:
+    """Give every user without preferences the defaults, so their digest is scheduled. Set-based."""
+    missing = get_user_model().objects.filter(followup_prefs__isnull=True, is_active=True).values_list("pk", flat=True)
+    rows = []
+    for owner_id in missing.iterator():
+        preferences = FollowupPreferences(owner_id=owner_id)
+        reschedule(preferences)
+        rows.append(preferences)
+    FollowupPreferences.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def save_preferences(*, preferences: FollowupPreferences) -> FollowupPreferences:
+    """Save preferences; the next digest slot follows the (possibly new) weekday, hour and zone."""
+    preferences.full_clean()
+    reschedule(preferences)
+    preferences.save()
     return preferences
 
 
@@ -105,6 +134,4 @@ def drop_commitment(*, commitment: Commitment) -> Commitment:
 def set_time_zone(*, user, time_zone: str) -> FollowupPreferences:
     preferences = preferences_for(user)
     preferences.time_zone = time_zone
-    preferences.full_clean()
-    preferences.save(update_fields=["time_zone"])
-    return preferences
+    return save_preferences(preferences=preferences)

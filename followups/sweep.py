@@ -16,6 +16,7 @@ import datetime
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -45,12 +46,25 @@ INSERT_COLUMNS = ("owner_id", "contact_id", "kind", "state", "due_at", "message"
 
 
 def _insert_reminders(rows: models.QuerySet) -> int:
-    """``INSERT INTO reminder (…) SELECT …`` from a queryset whose values_list matches INSERT_COLUMNS."""
+    """``INSERT INTO reminder (…) SELECT …`` from a queryset whose values_list matches INSERT_COLUMNS.
+
+    On PostgreSQL the candidates are gathered completely (a materialized CTE, sorted by contact,
+    which forces the whole anti-join to finish) before the first row is inserted, so the
+    anti-join never rescans pages this same statement is filling: otherwise a first sweep over
+    an empty reminder table becomes a quadratic nested loop (seen at 1M contacts).
+    """
     select_sql, params = rows.query.sql_with_params()
     columns = ", ".join(connection.ops.quote_name(column) for column in INSERT_COLUMNS)
     table = connection.ops.quote_name(Reminder._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"WITH candidates AS MATERIALIZED ({select_sql}) "
+            f"INSERT INTO {table} ({columns}) SELECT * FROM candidates ORDER BY 2 ON CONFLICT DO NOTHING"
+        )
+    else:  # SQLite buffers a self-referencing INSERT … SELECT itself (and counts rows only without WITH)
+        sql = f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING", params)
+        cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
 
 
@@ -59,12 +73,13 @@ def _reminder_row(queryset, *, owner, contact, kind, due_at, message, commitment
     return queryset.annotate(
         r_owner=owner,
         r_contact=contact,
-        r_kind=Value(kind, output_field=models.CharField()),
-        r_state=Value(Reminder.State.OPEN, output_field=models.CharField()),
+        # Casts keep the column types when the SELECT is wrapped in a CTE (else NULL is text).
+        r_kind=Cast(Value(kind), models.CharField()),
+        r_state=Cast(Value(Reminder.State.OPEN), models.CharField()),
         r_due_at=due_at,
-        r_message=message,
-        r_commitment=commitment,
-        r_created_at=Value(now, output_field=models.DateTimeField()),
+        r_message=Cast(message, models.TextField()),
+        r_commitment=Cast(commitment, models.BigIntegerField()),
+        r_created_at=Cast(Value(now), models.DateTimeField()),
     ).values_list("r_owner", "r_contact", "r_kind", "r_state", "r_due_at", "r_message", "r_commitment", "r_created_at")
 
 

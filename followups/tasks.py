@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 
+from . import digests
+from .digest.delivery import TRANSIENT_ERRORS, deliver_digest, record_failure
 from .sweep import run_sweep
 
 
@@ -10,3 +12,25 @@ from .sweep import run_sweep
 def raise_reminders() -> dict:
     result = run_sweep()
     return {"woken": result.woken, "cadence": result.cadence_raised, "promises": result.promises_raised}
+
+
+@shared_task(name="followups.tasks.schedule_digests", acks_late=True, time_limit=settings.DIGEST_SCHEDULER_TIME_LIMIT)
+def schedule_digests() -> int:
+    return len(digests.claim_and_queue())
+
+
+@shared_task(
+    bind=True,
+    name="followups.tasks.send_digest",
+    acks_late=True,
+    time_limit=settings.DIGEST_SEND_TIME_LIMIT,
+    max_retries=settings.DIGEST_MAX_RETRIES,
+)
+def send_digest(self, log_id: int) -> str:
+    try:
+        return deliver_digest(log_id=log_id)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            record_failure(log_id=log_id, error=error)
+            return "failed"
+        raise self.retry(exc=error, countdown=settings.DIGEST_RETRY_BACKOFF_SECONDS * 2**self.request.retries)

@@ -12,5 +12,8 @@ urlpatterns = [
     path("followups/contacts/<int:contact_pk>/promises/", views.add_commitment, name="add_commitment"),
     path("followups/promises/<int:pk>/keep/", views.keep_commitment, name="keep_commitment"),
     path("followups/promises/<int:pk>/drop/", views.drop_commitment, name="drop_commitment"),
+    path("followups/reminders/<int:pk>/snooze-week/", views.snooze_week, name="snooze_week"),
     path("settings/", views.preferences, name="preferences"),
+    path("digest/preview/", views.digest_preview, name="digest_preview"),
+    path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

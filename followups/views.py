@@ -3,10 +3,14 @@
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contacts.forms import InteractionForm
@@ -14,9 +18,10 @@ from contacts.models import Contact, Interaction
 from contacts.ownership import get_owned_or_404
 
 from . import selectors, services
-from .forms import CommitmentForm, SnoozeForm, TimeZoneForm
+from .digest.content import build_digest, owner_id_from_unsubscribe_token, render_digest
+from .forms import CommitmentForm, PreferencesForm, SnoozeForm
 from .middleware import SESSION_KEY
-from .models import Commitment, Reminder
+from .models import Commitment, DigestLog, FollowupPreferences, Reminder
 
 
 def home(request):
@@ -132,10 +137,48 @@ def drop_commitment(request, pk):
 
 def preferences(request):
     current = services.preferences_for(request.user)
-    form = TimeZoneForm(request.POST or None, initial={"time_zone": current.time_zone})
+    form = PreferencesForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.set_time_zone(user=request.user, time_zone=form.cleaned_data["time_zone"])
-        request.session[SESSION_KEY] = form.cleaned_data["time_zone"]
-        messages.success(request, "Preferences saved.")
+        services.save_preferences(preferences=form.instance)
+        request.session[SESSION_KEY] = form.instance.time_zone
+        messages.success(request, "Settings saved.")
         return redirect(reverse("followups:preferences"))
-    return render(request, "followups/preferences.html", {"form": form})
+    logs = DigestLog.objects.for_user(request.user)[:12]
+    return render(request, "followups/preferences.html", {"form": form, "preferences": current, "logs": logs})
+
+
+def snooze_week(request, pk):
+    """The digest's one-click "snooze a week": a GET shows a button, the POST snoozes."""
+    reminder = get_owned_or_404(Reminder.objects.select_related("contact"), request.user, pk=pk)
+    if request.method == "POST":
+        if reminder.is_open:
+            services.snooze(reminder=reminder, until=timezone.now() + datetime.timedelta(days=7))
+            messages.success(request, f"Snoozed {reminder.contact} for a week.")
+        else:
+            messages.info(request, "This reminder was already handled.")
+        return redirect("followups:board")
+    return render(request, "followups/snooze_week.html", {"reminder": reminder})
+
+
+def digest_preview(request):
+    """This week's digest as the email's HTML, for the user to see before it is sent."""
+    content = build_digest(owner=request.user, preferences=services.preferences_for(request.user))
+    _, html = render_digest(content)
+    return HttpResponse(html)
+
+
+@csrf_exempt  # one-click unsubscribe POSTs come from mail clients, without a CSRF token
+@login_not_required
+def digest_unsubscribe(request, token):
+    """Turn the digest off from the email without logging in (signed link; RFC 8058 one-click POST)."""
+    try:
+        owner_id = owner_id_from_unsubscribe_token(token)
+    except (signing.BadSignature, ValueError):
+        return render(request, "followups/unsubscribe.html", {"invalid": True}, status=400)
+    preferences = FollowupPreferences.objects.filter(owner_id=owner_id).first()
+    if preferences is None:
+        return render(request, "followups/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        FollowupPreferences.objects.filter(pk=preferences.pk).update(digest_enabled=False)
+        return render(request, "followups/unsubscribe.html", {"done": True})
+    return render(request, "followups/unsubscribe.html", {"preferences": preferences})

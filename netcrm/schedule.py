@@ -14,6 +14,7 @@ def beat_schedule() -> dict:
     jobs = [
         # (name, task path, env knob, default minutes)
         ("raise-reminders", "followups.tasks.raise_reminders", "REMINDER_SWEEP_EVERY_MINUTES", 15),
+        ("schedule-digests", "followups.tasks.schedule_digests", "DIGEST_SCHEDULER_EVERY_MINUTES", 15),
     ]
     for name, task, env_name, default in jobs:
         minutes = _every_minutes(env_name, default)

@@ -160,6 +160,10 @@ from .schedule import beat_schedule  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = beat_schedule()
 REMINDER_SWEEP_TIME_LIMIT = env_int("REMINDER_SWEEP_TIME_LIMIT", 600)
+DIGEST_SCHEDULER_TIME_LIMIT = env_int("DIGEST_SCHEDULER_TIME_LIMIT", 600)
+DIGEST_SEND_TIME_LIMIT = env_int("DIGEST_SEND_TIME_LIMIT", 120)
+DIGEST_MAX_RETRIES = env_int("DIGEST_MAX_RETRIES", 5)
+DIGEST_RETRY_BACKOFF_SECONDS = env_int("DIGEST_RETRY_BACKOFF_SECONDS", 60)  # doubles each retry
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:

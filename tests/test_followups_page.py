@@ -247,7 +247,8 @@ class TestTimeZones:
         assert "16 Jun 2026, 00:30" in html
 
     def test_the_time_zone_setting_refuses_an_unknown_zone(self, owner_client, owner):
-        response = owner_client.post(reverse("followups:preferences"), {"time_zone": "Mars/Olympus"})
+        form = {"digest_enabled": "on", "digest_weekday": 0, "digest_hour": 8}
+        response = owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Mars/Olympus"})
         assert "Select a valid choice" in response.content.decode()
-        owner_client.post(reverse("followups:preferences"), {"time_zone": "Asia/Tokyo"})
+        owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Asia/Tokyo"})
         assert services.preferences_for(owner).time_zone == "Asia/Tokyo"

@@ -1,0 +1,137 @@
+"""What the weekly digest says: a plan for the week, built in a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import zoneinfo
+from itertools import groupby
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Interaction
+from followups.models import Commitment, FollowupPreferences
+from followups.selectors import BoardRow, followup_board
+
+UNSUBSCRIBE_SALT = "netcrm.digest.unsubscribe"
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_token(owner_id: int) -> str:
+    return signing.dumps(owner_id, salt=UNSUBSCRIBE_SALT)
+
+
+def owner_id_from_unsubscribe_token(token: str) -> int:
+    """The user id a token was made for; raises signing.BadSignature when it was tampered with."""
+    return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+
+
+@dataclasses.dataclass
+class ClassificationGroup:
+    name: str
+    guidance: str
+    rows: list[BoardRow]
+
+
+@dataclasses.dataclass
+class DigestContent:
+    owner: object
+    zone: zoneinfo.ZoneInfo
+    today: datetime.date
+    groups: list[ClassificationGroup]
+    promises_due: list[Commitment]
+    given_this_week: int
+    received_this_week: int
+    extra_sections: list = dataclasses.field(default_factory=list)
+
+    @property
+    def contacts_count(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.contacts_count or self.promises_due or any(s.get("items") for s in self.extra_sections))
+
+    @property
+    def subject(self) -> str:
+        if self.contacts_count:
+            people = f"{self.contacts_count} {'person' if self.contacts_count == 1 else 'people'}"
+            return f"Your networking week: {people} to reach out to"
+        return "Your networking week: nobody is due"
+
+    def links(self) -> dict:
+        return {
+            "followups": absolute(reverse("followups:board")),
+            "settings": absolute(reverse("followups:preferences")),
+            "unsubscribe": unsubscribe_url(self.owner.pk),
+        }
+
+
+def unsubscribe_url(owner_id: int) -> str:
+    return absolute(reverse("followups:digest_unsubscribe", args=[unsubscribe_token(owner_id)]))
+
+
+def _group_by_classification(rows: list[BoardRow]) -> list[ClassificationGroup]:
+    """Group rows in the plan's order of classifications; unclassified contacts last."""
+
+    def order(row):
+        classification = row.contact.classification
+        if classification is None:
+            return (1, 0, "")
+        return (0, classification.display_order, classification.name)
+
+    groups = []
+    for _, grouped in groupby(sorted(rows, key=lambda row: (order(row), row.due_at)), key=order):
+        grouped = list(grouped)
+        classification = grouped[0].contact.classification
+        groups.append(
+            ClassificationGroup(
+                name=classification.name if classification else "Not classified",
+                guidance=classification.message_guidance if classification else "",
+                rows=grouped,
+            )
+        )
+    return groups
+
+
+def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datetime | None = None) -> DigestContent:
+    """This week's digest for ``owner``: overdue and due contacts grouped by classification,
+    promises due, contributions given and received in the last 7 days."""
+    now = now or timezone.now()
+    zone = zoneinfo.ZoneInfo(preferences.time_zone)
+    board = followup_board(owner=owner, zone=zone, now=now)
+    week_end = board.today + datetime.timedelta(days=7)
+    contributions = dict(
+        Interaction.objects.for_user(owner)
+        .filter(occurred_at__gte=now - datetime.timedelta(days=7), occurred_at__lte=now)
+        .exclude(contribution_direction="")
+        .values_list("contribution_direction")
+        .annotate(total=Count("pk"))
+        .values_list("contribution_direction", "total")
+    )
+    return DigestContent(
+        owner=owner,
+        zone=zone,
+        today=board.today,
+        groups=_group_by_classification(board.overdue + board.due_today + board.this_week),
+        promises_due=[promise for promise in board.promises if promise.due_on < week_end],
+        given_this_week=contributions.get("given", 0),
+        received_this_week=contributions.get("received", 0),
+    )
+
+
+def render_digest(content: DigestContent) -> tuple[str, str]:
+    """The plain-text and HTML bodies, with absolute links."""
+    context = {"digest": content, "links": content.links(), "site_url": settings.SITE_URL}
+    with timezone.override(content.zone):
+        text = render_to_string("followups/digest/email.txt", context)
+        html = render_to_string("followups/digest/email.html", context)
+    return text, html

@@ -1,0 +1,78 @@
+"""Handing a claimed digest to the mail backend, at most once.
+
+A claimed DigestLog moves to ``sending`` with a conditional UPDATE before the message goes to
+the backend, so a redelivered or duplicated task finds nothing to send. An SMTP error puts it
+back to ``retrying`` (the task retries with backoff); after the last retry it is ``failed``.
+A worker that dies between handing the message over and recording ``sent`` leaves ``sending``:
+it is never sent again (at most once, by design), and the log shows it.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.utils import timezone
+
+from followups.models import DigestLog, FollowupPreferences
+
+from .content import DigestContent, build_digest, render_digest, unsubscribe_url
+
+# Errors worth retrying: the server refused or could not be reached; the message was not taken.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def build_message(content: DigestContent) -> EmailMultiAlternatives:
+    text, html = render_digest(content)
+    message = EmailMultiAlternatives(
+        subject=content.subject,
+        body=text,
+        to=[content.owner.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url(content.owner.pk)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def deliver_digest(*, log_id: int) -> str:
+    """Send the claimed digest ``log_id`` unless it was already handled. Returns the outcome:
+    ``sent``, ``skipped`` (nothing due and the user does not want empty digests, or no email
+    address) or ``handled`` (another attempt got to it). Raises a TRANSIENT_ERRORS exception
+    after recording it, for the caller to retry."""
+    now = timezone.now()
+    taken = DigestLog.objects.filter(pk=log_id, state__in=(DigestLog.State.CLAIMED, DigestLog.State.RETRYING)).update(
+        state=DigestLog.State.SENDING, attempts=F("attempts") + 1
+    )
+    if not taken:
+        return "handled"
+    log = DigestLog.objects.get(pk=log_id)
+    owner = get_user_model().objects.get(pk=log.owner_id)
+    preferences = FollowupPreferences.objects.get(owner_id=log.owner_id)
+    content = build_digest(owner=owner, preferences=preferences, now=now)
+    if not owner.email or (content.is_empty and not preferences.digest_when_empty):
+        reason = "no email address" if not owner.email else ""
+        DigestLog.objects.filter(pk=log_id).update(state=DigestLog.State.SKIPPED, error=reason)
+        return "skipped"
+    try:
+        build_message(content).send()
+    except TRANSIENT_ERRORS as error:
+        DigestLog.objects.filter(pk=log_id).update(
+            state=DigestLog.State.RETRYING, error=f"{type(error).__name__}: {error}"
+        )
+        raise
+    DigestLog.objects.filter(pk=log_id).update(
+        state=DigestLog.State.SENT, sent_at=timezone.now(), contacts_count=content.contacts_count, error=""
+    )
+    return "sent"
+
+
+def record_failure(*, log_id: int, error: BaseException) -> None:
+    """After the last retry: the digest is not sent this week; the log says why."""
+    DigestLog.objects.filter(pk=log_id).exclude(state=DigestLog.State.SENT).update(
+        state=DigestLog.State.FAILED, error=f"{type(error).__name__}: {error}"
+    )
