@@ -8,13 +8,18 @@ from .digest.delivery import TRANSIENT_ERRORS, deliver_digest, record_failure
 from .sweep import run_sweep
 
 
-@shared_task(acks_late=True, time_limit=settings.REMINDER_SWEEP_TIME_LIMIT, name="followups.tasks.raise_reminders")
+def limits(seconds: int) -> dict:
+    """A hard time limit and a soft one a little before it (the soft one raises in the task)."""
+    return {"time_limit": seconds, "soft_time_limit": max(1, seconds - 10)}
+
+
+@shared_task(name="followups.tasks.raise_reminders", acks_late=True, **limits(settings.REMINDER_SWEEP_TIME_LIMIT))
 def raise_reminders() -> dict:
     result = run_sweep()
     return {"woken": result.woken, "cadence": result.cadence_raised, "promises": result.promises_raised}
 
 
-@shared_task(name="followups.tasks.schedule_digests", acks_late=True, time_limit=settings.DIGEST_SCHEDULER_TIME_LIMIT)
+@shared_task(name="followups.tasks.schedule_digests", acks_late=True, **limits(settings.DIGEST_SCHEDULER_TIME_LIMIT))
 def schedule_digests() -> int:
     return len(digests.claim_and_queue())
 
@@ -23,7 +28,7 @@ def schedule_digests() -> int:
     bind=True,
     name="followups.tasks.send_digest",
     acks_late=True,
-    time_limit=settings.DIGEST_SEND_TIME_LIMIT,
+    **limits(settings.DIGEST_SEND_TIME_LIMIT),
     max_retries=settings.DIGEST_MAX_RETRIES,
 )
 def send_digest(self, log_id: int) -> str:

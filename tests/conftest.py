@@ -1,9 +1,16 @@
 import os
 import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 
 from .factories import PASSWORD, ClassificationFactory, ContactFactory, UserFactory
+
+REPO = Path(__file__).resolve().parents[1]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself (setting up data) are still synchronous and safe there.
@@ -54,10 +61,18 @@ def free_port() -> int:
 
 
 class _CollectingHandler:
+    """Keeps every accepted message; refuses the next ``fail_next`` ones with a temporary error."""
+
     def __init__(self):
         self.messages = []
+        self.fail_next = 0
+        self.refused = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.fail_next:
+            self.fail_next -= 1
+            self.refused += 1
+            return "451 4.3.0 Try again later"
         self.messages.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -76,5 +91,60 @@ def smtp_server(settings):
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    handler.url = f"smtp://127.0.0.1:{port}"
     yield handler
     controller.stop()
+
+
+def test_database_url() -> str:
+    """The URL of the test database this run created, for processes started by a test."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    auth = settings_dict["USER"] + (f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else "")
+    return f"postgres://{auth}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture
+def start_celery_worker():
+    """Start real Celery workers (subprocesses) on the throwaway Redis and PostgreSQL, each on
+    its own queue; returns ``start(extra_env) -> (queue, process)``. Stopped after the test."""
+    from django.db import connection
+
+    workers = []
+
+    def start(extra_env=None):
+        assert connection.vendor == "postgresql", "worker tests need the throwaway PostgreSQL"
+        assert os.environ.get("REDIS_URL"), "worker tests need the throwaway Redis (REDIS_URL)"
+        queue = f"test-{uuid.uuid4().hex[:8]}"
+        env = {**os.environ, "DATABASE_URL": test_database_url(), **(extra_env or {})}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "netcrm", "worker", "--pool=solo", "-Q", queue,
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        workers.append(process)
+        return queue, process
+
+    yield start
+    for process in workers:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(predicate, *, seconds=60, worker=None):
+    """Poll ``predicate`` until true; fail with the worker's output if it died or time ran out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if worker is not None and worker.poll() is not None:
+            pytest.fail(f"the Celery worker exited:\n{worker.stdout.read()}")
+        time.sleep(0.25)
+    pytest.fail("timed out waiting for the worker")

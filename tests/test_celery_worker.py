@@ -1,15 +1,9 @@
 """A real Celery worker, fed through the throwaway Redis, raises reminders in PostgreSQL."""
 
 import datetime
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from contacts.cadence import refresh_cadence
@@ -20,35 +14,10 @@ from netcrm.schedule import beat_schedule
 
 from .factories import ClassificationFactory, ContactFactory
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def test_database_url() -> str:
-    settings = connection.settings_dict
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    return f"postgres://{auth}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
 
 @pytest.fixture
-def celery_worker_process():
-    assert connection.vendor == "postgresql", "the worker test needs the throwaway PostgreSQL"
-    assert os.environ.get("REDIS_URL"), "the worker test needs the throwaway Redis (REDIS_URL)"
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "DJANGO_SETTINGS_MODULE": "netcrm.settings"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "netcrm", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    yield queue, worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+def celery_worker_process(start_celery_worker):
+    return start_celery_worker()
 
 
 @pytest.mark.django_db(transaction=True)
