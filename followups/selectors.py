@@ -82,8 +82,9 @@ def _reminder_rows(reminders, today, zone) -> list[BoardRow]:
     ]
 
 
-def followup_board(*, owner, zone, now: datetime.datetime | None = None) -> Board:
-    """Overdue, due today, due this week, snoozed and promises for ``owner``, in their zone."""
+def followup_board(*, owner, zone, now: datetime.datetime | None = None, include_snoozed: bool = True) -> Board:
+    """Overdue, due today, due this week, snoozed and promises for ``owner``, in their zone.
+    Four queries (three without the snoozed section), whatever the number of rows."""
     now = now or timezone.now()
     today = timezone.localtime(now, zone).date()
     today_starts = start_of_local_day(today, zone)
@@ -120,7 +121,7 @@ def followup_board(*, owner, zone, now: datetime.datetime | None = None) -> Boar
         overdue=[row for row in rows if row.due_at < today_starts],
         due_today=[row for row in rows if today_starts <= row.due_at < tomorrow_starts],
         this_week=[row for row in rows if row.due_at >= tomorrow_starts],
-        snoozed=_reminder_rows(snoozed, today, zone),
+        snoozed=_reminder_rows(snoozed, today, zone) if include_snoozed else [],
         promises=list(
             Commitment.objects.for_user(owner)
             .filter(state=Commitment.State.OPEN)

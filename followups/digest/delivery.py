@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import smtplib
 
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
 
-from followups.models import DigestLog, FollowupPreferences
+from followups.models import DigestLog
 
 from .content import DigestContent, build_digest, render_digest, unsubscribe_url
 
@@ -50,9 +49,8 @@ def deliver_digest(*, log_id: int) -> str:
     )
     if not taken:
         return "handled"
-    log = DigestLog.objects.get(pk=log_id)
-    owner = get_user_model().objects.get(pk=log.owner_id)
-    preferences = FollowupPreferences.objects.get(owner_id=log.owner_id)
+    log = DigestLog.objects.select_related("owner__followup_prefs").get(pk=log_id)
+    owner, preferences = log.owner, log.owner.followup_prefs
     content = build_digest(owner=owner, preferences=preferences, now=now)
     if not owner.email or (content.is_empty and not preferences.digest_when_empty):
         reason = "no email address" if not owner.email else ""
