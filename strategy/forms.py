@@ -161,6 +161,7 @@ class VenueForm(OwnedModelForm):
             ),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {"url": {"invalid": "Enter a web address such as https://example.org/group."}}
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, owner=owner, **kwargs)

@@ -32,6 +32,11 @@ CONTACTS_PER_PAGE = 25
 LEDGER_CONTACTS = 50
 
 
+def _posted(request):
+    """The POST data to bind, even when empty (an empty POST must show errors, not a fresh form)."""
+    return request.POST if request.method == "POST" else None
+
+
 # --- the plan ---------------------------------------------------------------------------------
 
 
@@ -51,7 +56,7 @@ def plan(request):
 
 def plan_edit(request):
     instance = services.plan_for(owner=request.user)
-    form = PlanForm(request.POST or None, instance=instance, owner=request.user)
+    form = PlanForm(_posted(request), instance=instance, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_plan(plan=form.save(commit=False))
         messages.success(request, "Plan saved.")
@@ -71,7 +76,7 @@ def plan_export(request):
 
 
 def purposes(request):
-    form = AddPurposesForm(request.POST or None, owner=request.user)
+    form = AddPurposesForm(_posted(request), owner=request.user)
     if request.method == "POST" and form.is_valid():
         added = services.add_purposes(owner=request.user, names=form.names)
         messages.success(request, "Added: " + ", ".join(p.name for p in added) + ".")
@@ -156,7 +161,7 @@ def venue_detail(request, pk):
 
 
 def venue_create(request):
-    form = VenueForm(request.POST or None, owner=request.user)
+    form = VenueForm(_posted(request), owner=request.user)
     if request.method == "POST" and form.is_valid():
         venue = services.save_venue(venue=form.save(commit=False))
         messages.success(request, f"Added the venue {venue}.")
@@ -166,7 +171,7 @@ def venue_create(request):
 
 def venue_edit(request, pk):
     venue = get_owned_or_404(Venue, request.user, pk=pk)
-    form = VenueForm(request.POST or None, instance=venue, owner=request.user)
+    form = VenueForm(_posted(request), instance=venue, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_venue(venue=form.save(commit=False))
         messages.success(request, f"Saved {venue}.")
@@ -217,7 +222,7 @@ def event_create(request):
     venue_id = request.GET.get("venue", "")
     if venue_id.isdigit():
         initial["venue"] = Venue.objects.for_user(request.user).filter(pk=int(venue_id)).first()
-    form = EventForm(request.POST or None, owner=request.user, initial=initial)
+    form = EventForm(_posted(request), owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         event = services.save_event(event=form.save(commit=False), zone=timezone.get_current_timezone())
         messages.success(request, f"Added the event {event.name}. Go with your goal; add who you met afterwards.")
@@ -227,7 +232,7 @@ def event_create(request):
 
 def event_edit(request, pk):
     event = get_owned_or_404(Event, request.user, pk=pk)
-    form = EventForm(request.POST or None, instance=event, owner=request.user)
+    form = EventForm(_posted(request), instance=event, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_event(event=form.save(commit=False), zone=timezone.get_current_timezone())
         messages.success(request, f"Saved {event.name}.")
