@@ -42,10 +42,11 @@ def _posted(request):
 
 def _plan_context(request):
     state = selectors.plan_state(owner=request.user)
+    ledger_kinds = selectors.ledger_by_kind(owner=request.user)
     return {
         "state": state,
         "ledger": selectors.ledger_totals(owner=request.user),
-        "ledger_kinds": selectors.ledger_by_kind(owner=request.user),
+        "given_kinds": [row for row in ledger_kinds if row["given"]],
         "venue_ranking": selectors.venue_ranking(owner=request.user),
     }
 
