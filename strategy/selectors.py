@@ -363,7 +363,7 @@ def contacts_not_met_at(*, event: Event, search: str, limit: int = 10) -> list[C
     if not search.strip():
         return []
     met = PersonMet.objects.filter(event=event, contact=OuterRef("pk"))
-    contacts = Contact.objects.for_user(event.owner).search(search).filter(~Exists(met))
+    contacts = Contact.objects.filter(owner_id=event.owner_id).search(search).filter(~Exists(met))
     return list(contacts.select_related("classification")[:limit])
 
 

@@ -147,3 +147,40 @@ def test_the_sweep_raises_event_follow_ups_in_one_statement_whatever_the_number_
         PersonMetFactory(event=event)
     with django_assert_num_queries(1):
         assert raise_event_followups(FOLLOW_UP_MOMENT) == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_raise_each_event_follow_up_once(met):
+    """Sweep A inserts and holds its transaction open; sweep B, started meanwhile, sees no reminder
+    yet, tries the same rows, waits on the unique index and skips them when A commits."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.fail("run with ./scripts/test.sh: this test needs two real PostgreSQL connections")
+    a_inserted, results, errors = threading.Event(), {}, []
+
+    def sweep(name, before_commit=None, wait_for=None):
+        try:
+            if wait_for:
+                wait_for.wait(5)
+            with transaction.atomic():
+                results[name] = raise_event_followups(FOLLOW_UP_MOMENT)
+                if before_commit:
+                    before_commit.set()
+                    threading.Event().wait(0.5)  # B is now blocked on A's uncommitted rows
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=sweep, args=("a", a_inserted))
+    b = threading.Thread(target=sweep, args=("b", None, a_inserted))
+    a.start()
+    b.start()
+    a.join(10)
+    b.join(10)
+    assert not errors
+    assert results == {"a": 2, "b": 0}
+    assert event_followups().count() == 2

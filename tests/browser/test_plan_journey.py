@@ -38,6 +38,12 @@ def test_write_a_plan_meet_two_people_at_an_event_and_see_their_follow_ups(page,
     assert "Founders of small software companies" in page.locator("#item-1").inner_text()
     assert "Inner circle" in page.locator("#item-2").inner_text()  # the live classifications
     page.screenshot(path=screenshot_dir / "plan-1280.png", full_page=True)
+    page.emulate_media(media="print")  # the print stylesheet: the plan, without navigation or buttons
+    assert not page.locator("nav.navbar").is_visible()
+    assert not page.get_by_role("link", name="Edit the plan").is_visible()
+    assert page.locator("#item-8").is_visible()
+    page.screenshot(path=screenshot_dir / "plan-print.png", full_page=True)
+    page.emulate_media(media="screen")
 
     held_on = timezone.localdate() - datetime.timedelta(days=3)
     page.get_by_role("link", name="Events").click()
