@@ -1,12 +1,13 @@
 """Every strategy object URL answers 404 to a stranger and changes nothing of the owner's."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from contacts.models import Contact
 from strategy.models import Event, PersonMet, Plan, Purpose, Venue
 
-from .factories import ClassificationFactory, ContactFactory
+from .factories import ClassificationFactory, ContactFactory, UserFactory
 from .strategy_factories import EventFactory, PersonMetFactory, PlanFactory, PurposeFactory, VenueFactory
 
 
@@ -141,3 +142,25 @@ def test_strategy_pages_need_a_login(client, name):
 def test_unknown_or_non_numeric_ids_give_404(owner_client):
     assert owner_client.get("/plan/venues/999999/").status_code == 404
     assert owner_client.get("/plan/events/abc/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_staff_user_sees_only_their_own_venues_and_events_in_the_admin(client, owned):
+    staff = UserFactory(username="staffer", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="strategy"))
+    client.force_login(staff)
+    VenueFactory(owner=staff, name="Staff venue")
+    listing = client.get(reverse("admin:strategy_venue_changelist")).content.decode()
+    assert "Staff venue" in listing and "Owner&#x27;s club" not in listing
+    assert client.get(reverse("admin:strategy_event_change", args=[owned["event"].pk])).status_code == 302
+    response = client.post(
+        reverse("admin:strategy_event_add"),
+        {"name": "Admin event", "held_on": "2026-01-05", "goal_people": "2", "venue": owned["venue"].pk},
+    )
+    assert response.status_code == 200  # the owner's venue is not a valid choice
+    client.post(
+        reverse("admin:strategy_event_add"), {"name": "Admin event", "held_on": "2026-01-05", "goal_people": "2"}
+    )
+    event = Event.objects.get(name="Admin event")
+    assert event.owner == staff
+    assert event.follow_up_due_at is not None
