@@ -135,17 +135,17 @@ def raise_event_followups(now: datetime.datetime) -> int:
     """One reminder per contact met at an event whose follow-up moment (strategy.Event.follow_up_due_at,
     two days after it) has passed, with no interaction logged since the event's day began and no
     event follow-up already raised for that moment. Carries the classification's message."""
-    latest_meeting = PersonMet.objects.filter(
-        contact=OuterRef("pk"),
-        event__follow_up_due_at__lte=now,
-        event__follow_up_due_at__gt=now - EVENT_FOLLOWUP_WINDOW,
-    ).order_by("-event__follow_up_due_at")
+    # Start from the events index (few recent events), not from every contact.
+    recent_meetings = PersonMet.objects.filter(
+        event__follow_up_due_at__lte=now, event__follow_up_due_at__gt=now - EVENT_FOLLOWUP_WINDOW
+    )
+    latest_meeting = recent_meetings.filter(contact=OuterRef("pk")).order_by("-event__follow_up_due_at")
     contacts = (
-        Contact.objects.annotate(
+        Contact.objects.filter(pk__in=recent_meetings.values("contact_id"))
+        .annotate(
             met_due_at=Subquery(latest_meeting.values("event__follow_up_due_at")[:1]),
             met_from=Subquery(latest_meeting.values("event__starts_at")[:1]),
         )
-        .filter(met_due_at__isnull=False)
         .filter(~Exists(Interaction.objects.filter(contact=OuterRef("pk"), occurred_at__gte=OuterRef("met_from"))))
         .filter(
             ~Exists(
