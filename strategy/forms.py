@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
@@ -75,10 +76,10 @@ class PlanForm(OwnedModelForm):
         self.helper.layout = Layout(
             "who_to_invite",
             "how_to_maintain",
-            "maintain_channels",
+            InlineCheckboxes("maintain_channels"),
             "how_to_participate",
             "what_to_contribute",
-            "contribution_kinds",
+            InlineCheckboxes("contribution_kinds"),
             "how_to_contribute",
         )
 
