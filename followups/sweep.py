@@ -3,7 +3,8 @@
 Each step is one SQL statement over all users, whatever their number of contacts:
   1. wake snoozed reminders whose date has passed (one UPDATE);
   2. raise cadence reminders for contacts whose ``next_due_at`` has passed (one INSERT … SELECT);
-  3. raise promise reminders for open promises that are due (one INSERT … SELECT).
+  3. raise promise reminders for open promises that are due (one INSERT … SELECT);
+  4. raise event follow-up reminders for people met at an event and not contacted since (one INSERT … SELECT).
 Idempotent and safe to run concurrently: a reminder is only raised for a due moment that has
 none yet, and the partial unique constraints turn a racing duplicate into a no-op
 (``ON CONFLICT DO NOTHING``), so two sweeps at once raise nothing twice.
@@ -15,11 +16,12 @@ import dataclasses
 import datetime
 
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from contacts.models import Contact
+from contacts.models import Contact, Interaction
+from strategy.models import PersonMet
 
 from .models import OPEN_STATES, Commitment, Reminder
 
@@ -29,15 +31,16 @@ class SweepResult:
     woken: int
     cadence_raised: int
     promises_raised: int
+    event_followups_raised: int = 0
 
     @property
     def raised(self) -> int:
-        return self.cadence_raised + self.promises_raised
+        return self.cadence_raised + self.promises_raised + self.event_followups_raised
 
     def __str__(self):
         return (
-            f"raised {self.raised} reminder(s) ({self.cadence_raised} cadence, {self.promises_raised} promise); "
-            f"woke {self.woken} snoozed"
+            f"raised {self.raised} reminder(s) ({self.cadence_raised} cadence, {self.promises_raised} promise, "
+            f"{self.event_followups_raised} event follow-up); woke {self.woken} snoozed"
         )
 
 
@@ -137,6 +140,49 @@ def raise_promise_reminders(now: datetime.datetime) -> int:
     return _insert_reminders(rows)
 
 
+# An event whose follow-up moment is older than this is left to the cadence (a late sweep, or an
+# old event typed in afterwards, does not flood the board).
+EVENT_FOLLOWUP_WINDOW = datetime.timedelta(days=30)
+
+
+def raise_event_followups(now: datetime.datetime) -> int:
+    """One reminder per contact met at an event whose follow-up moment (strategy.Event.follow_up_due_at,
+    two days after it) has passed, with no interaction logged since the event's day began and no
+    event follow-up already raised for that moment. Carries the classification's message."""
+    # Start from the events index (few recent events), not from every contact.
+    recent_meetings = PersonMet.objects.filter(
+        event__follow_up_due_at__lte=now, event__follow_up_due_at__gt=now - EVENT_FOLLOWUP_WINDOW
+    )
+    latest_meeting = recent_meetings.filter(contact=OuterRef("pk")).order_by("-event__follow_up_due_at")
+    contacts = (
+        Contact.objects.filter(pk__in=recent_meetings.values("contact_id"))
+        .annotate(
+            met_due_at=Subquery(latest_meeting.values("event__follow_up_due_at")[:1]),
+            met_from=Subquery(latest_meeting.values("event__starts_at")[:1]),
+        )
+        .filter(~Exists(Interaction.objects.filter(contact=OuterRef("pk"), occurred_at__gte=OuterRef("met_from"))))
+        .filter(
+            ~Exists(
+                Reminder.objects.filter(
+                    contact=OuterRef("pk"), kind=Reminder.Kind.EVENT_FOLLOWUP, commitment__isnull=True
+                ).filter(Q(state__in=OPEN_STATES) | Q(due_at__gte=OuterRef("met_due_at")))
+            )
+        )
+        .order_by()
+    )
+    rows = _reminder_row(
+        contacts,
+        owner=F("owner_id"),
+        contact=F("id"),
+        kind=Reminder.Kind.EVENT_FOLLOWUP,
+        due_at=F("met_due_at"),
+        message=Coalesce(F("classification__message_guidance"), Value(""), output_field=models.TextField()),
+        commitment=Value(None, output_field=models.BigIntegerField()),
+        now=now,
+    )
+    return _insert_reminders(rows)
+
+
 def run_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     """Raise every reminder that has come due for every user. Idempotent; safe to run concurrently."""
     now = now or timezone.now()
@@ -146,4 +192,11 @@ def run_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         cadence_raised = raise_cadence_reminders(now)
     with transaction.atomic():
         promises_raised = raise_promise_reminders(now)
-    return SweepResult(woken=woken, cadence_raised=cadence_raised, promises_raised=promises_raised)
+    with transaction.atomic():
+        event_followups_raised = raise_event_followups(now)
+    return SweepResult(
+        woken=woken,
+        cadence_raised=cadence_raised,
+        promises_raised=promises_raised,
+        event_followups_raised=event_followups_raised,
+    )

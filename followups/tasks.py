@@ -1,5 +1,7 @@
 """Celery tasks: each one calls one service; the same service runs from a management command."""
 
+import dataclasses
+
 from celery import shared_task
 from django.conf import settings
 
@@ -16,7 +18,7 @@ def limits(seconds: int) -> dict:
 @shared_task(name="followups.tasks.raise_reminders", acks_late=True, **limits(settings.REMINDER_SWEEP_TIME_LIMIT))
 def raise_reminders() -> dict:
     result = run_sweep()
-    return {"woken": result.woken, "cadence": result.cadence_raised, "promises": result.promises_raised}
+    return dataclasses.asdict(result)
 
 
 @shared_task(name="followups.tasks.schedule_digests", acks_late=True, **limits(settings.DIGEST_SCHEDULER_TIME_LIMIT))

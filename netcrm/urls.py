@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
+    path("plan/", include("strategy.urls")),
     path("", include("followups.urls")),
     path("", followup_views.home, name="home"),
 ]

@@ -17,8 +17,9 @@ def build_network(owner, size):
     return contacts
 
 
-LIST_QUERIES = 8  # session, user, count, page of contacts, tags, emails, classifications, tags list
-DETAIL_QUERIES = 9  # session, user, contact, tags, emails, phones, interactions, reminders, promises
+LIST_QUERIES = 9  # session, user, count, page of contacts, tags, emails, classifications, tags list, purposes
+# session, user, contact, tags, emails, phones, interactions, reminders, promises, ledger balance, purposes
+DETAIL_QUERIES = 11
 
 
 @pytest.mark.django_db

@@ -129,7 +129,7 @@ class TestSweep:
     def test_the_command_runs_the_same_sweep(self, owner, capsys):
         add_contact(owner, days_since_added=31)
         call_command("raise_reminders")
-        assert "raised 1 reminder(s) (1 cadence, 0 promise)" in capsys.readouterr().out
+        assert "raised 1 reminder(s) (1 cadence, 0 promise, 0 event follow-up)" in capsys.readouterr().out
         assert Reminder.objects.count() == 1
 
 
@@ -142,8 +142,8 @@ def test_the_sweep_query_count_does_not_grow_with_contacts(contacts_per_user, dj
             classification = ClassificationFactory(owner=owner, contact_every_days=7)
             for _ in range(contacts_per_user):
                 add_contact(owner, days_since_added=10, classification=classification)
-        # three statements, each in its own transaction (savepoint + release in a test)
-        with django_assert_num_queries(9):
+        # four statements, each in its own transaction (savepoint + release in a test)
+        with django_assert_num_queries(12):
             result = run_sweep()
     assert result.cadence_raised == 2 * contacts_per_user
 

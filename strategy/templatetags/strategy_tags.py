@@ -1,0 +1,37 @@
+"""Strategy cards other pages embed (home, contact page, contact list), each with its own fixed queries."""
+
+from django import template
+
+from strategy import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("strategy/includes/plan_nudge.html", takes_context=True)
+def plan_nudge(context):
+    """A short nudge on the home page until the plan is complete; nothing once it is."""
+    state = selectors.plan_state(owner=context["request"].user)
+    return {"state": state, "unfinished": state.unfinished}
+
+
+@register.inclusion_tag("strategy/includes/contact_card.html", takes_context=True)
+def contact_strategy(context, contact):
+    """The contact's givers-gain balance and the purposes they serve (two queries)."""
+    purposes = list(selectors.purposes_for_contact(contact=contact))
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "contact": contact,
+        "ledger": selectors.contact_ledger(contact=contact),
+        "purposes": purposes,
+    }
+
+
+@register.inclusion_tag("strategy/includes/purpose_filter.html", takes_context=True)
+def purpose_filter(context):
+    """Purpose chips over the contact list; each opens the list filtered by that purpose."""
+    request = context["request"]
+    active = context.get("purpose")
+    return {
+        "purposes": list(selectors.purposes_with_counts(owner=request.user)),
+        "active_id": active.pk if active else None,
+    }
