@@ -22,6 +22,7 @@ from followups.sweep import run_sweep
 
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory, UserFactory
 from .followup_factories import CommitmentFactory
+from .strategy_factories import EventFactory, PersonMetFactory
 
 MONDAY_9_UTC = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=datetime.UTC)
 
@@ -130,6 +131,21 @@ class TestSending:
         assert "Send the hiring article" in body
         assert "you gave 1 and received 0" in body
 
+    def test_people_met_at_events_and_the_unfinished_plan_are_in_the_digest(self):
+        with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
+            user = make_user_with_due_contacts("ada", due=1)
+            event = EventFactory(owner=user, name="Data meetup", held_on=datetime.date(2026, 6, 9))
+            met = ContactFactory(owner=user, first_name="Linus", last_name="Met")
+            PersonMetFactory(event=event, contact=met)
+        with travel(MONDAY_9_UTC):
+            assert run_sweep().event_followups_raised == 1
+            digests.claim_and_send_now()
+        text = mail.outbox[0].body
+        assert "== People you met at events ==" in text
+        assert "Linus Met" in text.split("== People you met at events ==")[1]
+        assert "== Your networking plan ==" in text
+        assert "Still empty or thin: purposes, item 1" in text
+
     def test_a_user_who_turned_it_off_gets_nothing(self):
         with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
             user = make_user_with_due_contacts("ada", digest_enabled=False)
@@ -204,7 +220,7 @@ def test_building_a_digest_costs_the_same_queries_for_few_and_many_contacts(djan
             user = make_user_with_due_contacts(f"user{due}", due=due)
             run_sweep()
             preferences = services.preferences_for(user)
-            with django_assert_num_queries(4) as captured:
+            with django_assert_num_queries(8) as captured:  # board 3, contributions, plan 4
                 content = build_digest(owner=user, preferences=preferences)
         assert content.contacts_count == due
         counts.append(len(captured))

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from contacts.models import Interaction
-from followups.models import Commitment, FollowupPreferences
+from followups.models import Commitment, FollowupPreferences, Reminder
 from followups.selectors import BoardRow, followup_board
+from strategy.selectors import plan_state
 
 UNSUBSCRIBE_SALT = "netcrm.digest.unsubscribe"
 
@@ -101,7 +102,10 @@ class DigestContent:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.contacts_count or self.promises_due or any(s.get("items") for s in self.extra_sections))
+        # A plan nudge alone does not make a week worth an email; people and promises do.
+        return not (
+            self.contacts_count or self.promises_due or any(s["items"] for s in self.extra_sections if s["counts"])
+        )
 
     @property
     def subject(self) -> str:
@@ -146,8 +150,9 @@ def _group_by_classification(rows: list[BoardRow]) -> list[ClassificationGroup]:
 
 
 def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datetime | None = None) -> DigestContent:
-    """This week's digest for ``owner``: overdue and due contacts grouped by classification,
-    promises due, contributions given and received in the last 7 days."""
+    """This week's digest for ``owner``: overdue and due contacts grouped by classification (in
+    the plan's order), people met at events to follow up, promises due, contributions given
+    and received in the last 7 days, and a nudge for unfinished plan items."""
     now = now or timezone.now()
     zone = zoneinfo.ZoneInfo(preferences.time_zone)
     board = followup_board(owner=owner, zone=zone, now=now, include_snoozed=False)
@@ -160,8 +165,22 @@ def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datet
         .annotate(total=Count("pk"))
         .values_list("contribution_direction", "total")
     )
+    rows = board.overdue + board.due_today + board.this_week
+    cadence_rows = [row for row in rows if row.reminder is None or row.reminder.kind == Reminder.Kind.CADENCE]
+    event_rows = [row for row in rows if row.reminder and row.reminder.kind == Reminder.Kind.EVENT_FOLLOWUP]
     with timezone.override(zone):
-        groups = _group_by_classification(board.overdue + board.due_today + board.this_week)
+        groups = _group_by_classification(cadence_rows)
+        event_items = [
+            {"text": f"{row.contact.full_name}: {row.guidance or 'say it was good to meet'}",
+             "url": absolute_url_for("followups:log_interaction", row.contact.pk)}
+            for row in event_rows
+        ]  # fmt: skip
+    unfinished = plan_state(owner=owner).unfinished
+    plan_items = (
+        [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(reverse("strategy:plan"))}]
+        if unfinished
+        else []
+    )
     return DigestContent(
         owner=owner,
         zone=zone,
@@ -170,6 +189,10 @@ def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datet
         promises_due=[promise for promise in board.promises if promise.due_on < week_end],
         given_this_week=contributions.get("given", 0),
         received_this_week=contributions.get("received", 0),
+        extra_sections=[
+            {"title": "People you met at events", "items": event_items, "counts": True},
+            {"title": "Your networking plan", "items": plan_items, "counts": False},
+        ],
     )
 
 
