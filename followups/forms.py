@@ -4,6 +4,8 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
+from contacts.models import Contact
+
 from .models import Commitment, FollowupPreferences
 
 COMMON_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
@@ -40,4 +42,32 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = FollowupPreferences
-        fields = ["time_zone", "digest_enabled", "digest_weekday", "digest_hour", "digest_when_empty"]
+        fields = [
+            "time_zone",
+            "outreach_list_size",
+            "digest_enabled",
+            "digest_weekday",
+            "digest_hour",
+            "digest_when_empty",
+        ]
+
+
+class WeekPlanForm(forms.Form):
+    """Pick this week's contacts. Only the owner's contacts are valid choices; any other id is
+    refused with a message, never saved."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "One of the picked contacts is not in your network.",
+                        "invalid_pk_value": "“%(pk)s” is not a contact id."},
+    )  # fmt: skip
+
+    def __init__(self, *args, owner, day, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import week_plan_candidates
+
+        self.sections = week_plan_candidates(owner=owner, day=day)
+        self.fields["contacts"].queryset = Contact.objects.for_user(owner)
+        self.initial.setdefault("contacts", [c.pk for c in self.sections["planned"]])

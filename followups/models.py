@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -41,6 +42,11 @@ class FollowupPreferences(models.Model):
         "at", choices=[(hour, f"{hour:02d}:00") for hour in range(24)], default=8
     )
     digest_when_empty = models.BooleanField("also when nobody is due", default=False)
+    outreach_list_size = models.PositiveSmallIntegerField(
+        "people in today's outreach",
+        default=5,
+        validators=[MinValueValidator(1, "Show at least 1 person."), MaxValueValidator(20, "Show at most 20.")],
+    )
     # The next weekly slot in UTC; the scheduler claims a digest by moving it forward.
     next_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -206,3 +212,41 @@ class DigestLog(models.Model):
 
     def __str__(self):
         return f"Digest for {self.owner} for the week of {self.week_starting}"
+
+
+class WeekPlanEntry(models.Model):
+    """A contact the user picked to reach this week; ticked once an interaction is logged."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="week_plan")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="week_plan_entries")
+    week_starting = models.DateField(help_text="Monday of the week, in the user's time zone.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "week_starting", "contact"], name="week_plan_contact_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.contact} in the week of {self.week_starting}"
+
+
+class OutreachSkip(models.Model):
+    """“Not today”: the contact leaves today's outreach list until tomorrow (the user's day)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outreach_skips")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="outreach_skips")
+    skipped_on = models.DateField()
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "skipped_on"], name="outreach_skip_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.contact} skipped on {self.skipped_on}"

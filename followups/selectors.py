@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from contacts.models import Contact, Interaction
@@ -137,3 +137,25 @@ def open_reminders_for_contact(*, contact: Contact) -> QuerySet[Reminder]:
 
 def open_commitments_for_contact(*, contact: Contact) -> QuerySet[Commitment]:
     return contact.commitments.filter(state=Commitment.State.OPEN).order_by("due_on")
+
+
+def week_plan_candidates(*, owner, day) -> dict[str, list[Contact]]:
+    """What the week-plan page offers: already planned, overdue and due this week (most overdue
+    first), and suggestions: people without a cadence not contacted for six months. Four queries."""
+    from .models import WeekPlanEntry
+
+    planned_ids = WeekPlanEntry.objects.for_user(owner).filter(week_starting=day.week_starting).values("contact_id")
+    contacts = Contact.objects.for_user(owner).select_related("classification")
+    half_a_year_ago = day.now - datetime.timedelta(days=182)
+    return {
+        "planned": list(contacts.filter(pk__in=planned_ids)),
+        "overdue": list(contacts.filter(next_due_at__lt=day.today_starts).order_by("next_due_at")[:50]),
+        "due": list(
+            contacts.filter(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends).order_by("next_due_at")
+        ),
+        "suggested": list(
+            contacts.filter(next_due_at__isnull=True)
+            .filter(Q(last_interaction_at__lt=half_a_year_ago) | Q(last_interaction_at__isnull=True))
+            .order_by("last_interaction_at")[:10]
+        ),
+    }

@@ -13,7 +13,7 @@ from contacts import services as contact_services
 from contacts.models import Contact, Interaction
 
 from .digest.schedule import reschedule
-from .models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
+from .models import OPEN_STATES, Commitment, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 
 # Kinds an interaction with the contact settles; a promise is settled only by keeping it.
 SETTLED_BY_INTERACTION = (Reminder.Kind.CADENCE, Reminder.Kind.EVENT_FOLLOWUP)
@@ -135,3 +135,41 @@ def set_time_zone(*, user, time_zone: str) -> FollowupPreferences:
     preferences = preferences_for(user)
     preferences.time_zone = time_zone
     return save_preferences(preferences=preferences)
+
+
+def skip_today(*, contact: Contact, day: datetime.date) -> None:
+    """Take ``contact`` off today's outreach list; they are back tomorrow."""
+    OutreachSkip.objects.get_or_create(owner_id=contact.owner_id, contact=contact, skipped_on=day)
+
+
+@transaction.atomic
+def snooze_contact(*, contact: Contact, until: datetime.datetime) -> Reminder:
+    """Snooze a contact's cadence reminder, raising it first if the sweep has not yet."""
+    reminder = contact.reminders.filter(kind=Reminder.Kind.CADENCE, state__in=OPEN_STATES).first()
+    if reminder is None:
+        if contact.next_due_at is None:
+            raise ValidationError("This contact has no frequency, so there is nothing to snooze.")
+        reminder = Reminder.objects.create(
+            owner_id=contact.owner_id, contact=contact, kind=Reminder.Kind.CADENCE, due_at=contact.next_due_at
+        )
+    if reminder.state == Reminder.State.SNOOZED:
+        reminder.state = Reminder.State.OPEN
+    return snooze(reminder=reminder, until=until)
+
+
+def add_to_week_plan(*, owner, contacts, week_starting: datetime.date) -> int:
+    """Add contacts to the week's plan (already planned ones are left as they are)."""
+    entries = [WeekPlanEntry(owner=owner, contact=contact, week_starting=week_starting) for contact in contacts]
+    return len(WeekPlanEntry.objects.bulk_create(entries, ignore_conflicts=True))
+
+
+@transaction.atomic
+def set_week_plan(*, owner, contacts, week_starting: datetime.date) -> None:
+    """Make the week's plan exactly ``contacts``: picked ones stay (with their dates), others go."""
+    keep = {contact.pk for contact in contacts}
+    WeekPlanEntry.objects.for_user(owner).filter(week_starting=week_starting).exclude(contact_id__in=keep).delete()
+    add_to_week_plan(owner=owner, contacts=contacts, week_starting=week_starting)
+
+
+def remove_from_week_plan(*, owner, contact: Contact, week_starting: datetime.date) -> None:
+    WeekPlanEntry.objects.for_user(owner).filter(contact=contact, week_starting=week_starting).delete()

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "followups"
 
 urlpatterns = [
+    path("outreach/<int:contact_pk>/skip/", dashboard_views.skip, name="outreach_skip"),
+    path("outreach/<int:contact_pk>/snooze/", dashboard_views.snooze, name="outreach_snooze"),
+    path("outreach/<int:contact_pk>/week/", dashboard_views.add_to_week, name="week_add"),
+    path("week/", dashboard_views.plan_week, name="plan_week"),
+    path("week/<int:pk>/remove/", dashboard_views.remove_from_week, name="week_remove"),
     path("followups/", views.board, name="board"),
     path("followups/reminders/<int:pk>/snooze/", views.snooze_reminder, name="snooze"),
     path("followups/reminders/<int:pk>/dismiss/", views.dismiss_reminder, name="dismiss"),

@@ -14,24 +14,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contacts.forms import InteractionForm
-from contacts.models import Contact, Interaction
+from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 
-from . import selectors, services
+from . import dashboard_views, selectors, services
 from .digest.content import build_digest, owner_id_from_unsubscribe_token, render_digest
 from .forms import CommitmentForm, PreferencesForm, SnoozeForm
 from .middleware import SESSION_KEY
 from .models import Commitment, DigestLog, FollowupPreferences, Reminder
-
-
-def home(request):
-    contacts = Contact.objects.for_user(request.user)
-    recent = Interaction.objects.for_user(request.user).select_related("contact")[:8]
-    return render(
-        request,
-        "followups/home.html",
-        {"contact_count": contacts.count(), "recent_interactions": recent},
-    )
 
 
 def board(request):
@@ -95,6 +85,8 @@ def log_interaction(request, contact_pk):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.log_interaction(contact=contact, **fields)
         text = f"Logged: {fields['summary']} — {contact}."
+        if request.htmx and request.POST.get("from") == "dashboard":
+            return dashboard_views.row_result(request, text)
         if request.htmx:
             return render(request, "followups/includes/row_done.html", {"text": text})
         messages.success(request, text)
@@ -102,7 +94,9 @@ def log_interaction(request, contact_pk):
     template = "followups/includes/log_form.html" if request.htmx else "followups/log_interaction.html"
     status = 422 if request.method == "POST" else 200
     next_url = request.GET.get("next") or request.POST.get("next") or ""
-    return render(request, template, {"form": form, "contact": contact, "next": next_url}, status=status)
+    came_from = request.GET.get("from") or request.POST.get("from") or ""
+    context = {"form": form, "contact": contact, "next": next_url, "from": came_from}
+    return render(request, template, context, status=status)
 
 
 @require_POST

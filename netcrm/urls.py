@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from followups import views as followup_views
+from followups import dashboard_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,5 +9,5 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("plan/", include("strategy.urls")),
     path("", include("followups.urls")),
-    path("", followup_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
 ]

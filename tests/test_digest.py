@@ -220,7 +220,7 @@ def test_building_a_digest_costs_the_same_queries_for_few_and_many_contacts(djan
             user = make_user_with_due_contacts(f"user{due}", due=due)
             run_sweep()
             preferences = services.preferences_for(user)
-            with django_assert_num_queries(8) as captured:  # board 3, contributions, plan 4
+            with django_assert_num_queries(9) as captured:  # board 3, contributions, week plan, plan 4
                 content = build_digest(owner=user, preferences=preferences)
         assert content.contacts_count == due
         counts.append(len(captured))
@@ -293,7 +293,13 @@ class TestPagesAndLinks:
             client.force_login(user)
             client.post(
                 reverse("followups:preferences"),
-                {"time_zone": "Asia/Tokyo", "digest_enabled": "on", "digest_weekday": 4, "digest_hour": 7},
+                {
+                    "time_zone": "Asia/Tokyo",
+                    "outreach_list_size": 5,
+                    "digest_enabled": "on",
+                    "digest_weekday": 4,
+                    "digest_hour": 7,
+                },
             )
             page = client.get(reverse("followups:preferences")).content.decode()
         preferences = services.preferences_for(user)

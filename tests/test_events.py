@@ -49,7 +49,13 @@ def test_creating_an_event_with_a_goal_at_a_venue(owner_client, owner, travel):
 def test_the_follow_up_moment_is_in_the_users_time_zone(owner_client, owner, travel):
     owner_client.post(
         reverse("followups:preferences"),
-        {"time_zone": "Pacific/Auckland", "digest_enabled": "on", "digest_weekday": 0, "digest_hour": 8},
+        {
+            "time_zone": "Pacific/Auckland",
+            "digest_enabled": "on",
+            "digest_weekday": 0,
+            "digest_hour": 8,
+            "outreach_list_size": 5,
+        },
     )
     owner_client.post(
         reverse("strategy:event_create"), {"name": "Kiwi meetup", "held_on": "2026-05-10", "goal_people": 1}

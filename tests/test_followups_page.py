@@ -247,7 +247,7 @@ class TestTimeZones:
         assert "16 Jun 2026, 00:30" in html
 
     def test_the_time_zone_setting_refuses_an_unknown_zone(self, owner_client, owner):
-        form = {"digest_enabled": "on", "digest_weekday": 0, "digest_hour": 8}
+        form = {"digest_enabled": "on", "digest_weekday": 0, "digest_hour": 8, "outreach_list_size": 5}
         response = owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Mars/Olympus"})
         assert "Select a valid choice" in response.content.decode()
         owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Asia/Tokyo"})

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from contacts.models import Interaction
+from followups.dashboard import Day, week_plan
 from followups.models import Commitment, FollowupPreferences, Reminder
 from followups.selectors import BoardRow, followup_board
 from strategy.selectors import plan_state
@@ -175,6 +176,12 @@ def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datet
              "url": absolute_url_for("followups:log_interaction", row.contact.pk)}
             for row in event_rows
         ]  # fmt: skip
+    planned = week_plan(owner=owner, day=Day.of(now, zone), zone=zone)
+    week_items = [
+        {"text": f"{'☑' if entry.done else '☐'} {entry.contact.full_name}",
+         "url": absolute_url_for("contacts:detail", entry.contact_id)}
+        for entry in planned
+    ]  # fmt: skip
     unfinished = plan_state(owner=owner).unfinished
     plan_items = (
         [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(reverse("strategy:plan"))}]
@@ -190,6 +197,7 @@ def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datet
         given_this_week=contributions.get("given", 0),
         received_this_week=contributions.get("received", 0),
         extra_sections=[
+            {"title": "Your plan for this week", "items": week_items, "counts": True},
             {"title": "People you met at events", "items": event_items, "counts": True},
             {"title": "Your networking plan", "items": plan_items, "counts": False},
         ],

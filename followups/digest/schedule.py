@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import zoneinfo
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from followups.models import DigestLog, FollowupPreferences
@@ -47,32 +47,46 @@ class Claim:
 def claim_due_digests(*, now: datetime.datetime | None = None, owner_ids=None) -> list[Claim]:
     """Claim this week's digest for every user whose local slot has passed.
 
-    A claim moves the user's ``next_digest_at`` forward with a conditional UPDATE (only if it
-    still holds the value read) and records the week in a DigestLog unique per user and week,
-    both in one transaction. Two schedulers running at once, or one running twice, claim each
-    user's week once. Returns the claims to deliver.
+    Users who share a time zone, weekday and hour share their slot, so they are claimed
+    together: their preference rows are locked (rows another scheduler holds are skipped),
+    their ``next_digest_at`` moves to the next slot in one conditional UPDATE, and the week
+    is recorded in DigestLogs unique per user and week (a week that already has one is left
+    alone). Two schedulers at once, or one running twice, claim each user's week once; a
+    handful of queries per group, whatever the number of users. Returns the new claims.
     """
     now = now or timezone.now()
     due = FollowupPreferences.objects.filter(digest_enabled=True, next_digest_at__lte=now)
     if owner_ids is not None:
         due = due.filter(owner_id__in=owner_ids)
+    groups = due.order_by().values_list("time_zone", "digest_weekday", "digest_hour").distinct()
     claims = []
-    for preferences in due.only("pk", "owner_id", "time_zone", "digest_weekday", "digest_hour", "next_digest_at"):
-        zone = zoneinfo.ZoneInfo(preferences.time_zone)
-        upcoming = next_slot(after=now, zone=zone, weekday=preferences.digest_weekday, hour=preferences.digest_hour)
+    for time_zone, weekday, hour in list(groups):
+        zone = zoneinfo.ZoneInfo(time_zone)
+        upcoming = next_slot(after=now, zone=zone, weekday=weekday, hour=hour)
         week = week_starting(upcoming - datetime.timedelta(days=7), zone)  # the slot that has just passed
-        try:
-            with transaction.atomic():
-                moved = FollowupPreferences.objects.filter(
-                    pk=preferences.pk, next_digest_at=preferences.next_digest_at
-                ).update(next_digest_at=upcoming)
-                if not moved:
-                    continue  # another scheduler claimed it first
-                log = DigestLog.objects.create(owner_id=preferences.owner_id, week_starting=week, claimed_at=now)
-        except IntegrityError:
-            continue  # this week's digest exists already (e.g. the slot moved within the week)
-        claims.append(Claim(log_id=log.pk, owner_id=preferences.owner_id, week_starting=week))
+        claims += _claim_group(
+            due.filter(time_zone=time_zone, digest_weekday=weekday, digest_hour=hour), upcoming, week, now
+        )
     return claims
+
+
+def _claim_group(due, upcoming: datetime.datetime, week: datetime.date, now: datetime.datetime) -> list[Claim]:
+    with transaction.atomic():
+        locked = list(due.select_for_update(skip_locked=True).values_list("pk", "owner_id"))
+        if not locked:
+            return []
+        FollowupPreferences.objects.filter(pk__in=[pk for pk, _ in locked]).update(next_digest_at=upcoming)
+        owners = [owner_id for _, owner_id in locked]
+        DigestLog.objects.bulk_create(
+            [DigestLog(owner_id=owner_id, week_starting=week, claimed_at=now) for owner_id in owners],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        # Ours are the logs of this week stamped with this claim's moment (older ones stay as they were).
+        logs = DigestLog.objects.filter(
+            owner_id__in=owners, week_starting=week, claimed_at=now, state=DigestLog.State.CLAIMED
+        ).values_list("pk", "owner_id")
+        return [Claim(log_id=pk, owner_id=owner_id, week_starting=week) for pk, owner_id in logs]
 
 
 def users_due(*, now: datetime.datetime | None = None, owner_ids=None):

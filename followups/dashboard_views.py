@@ -1,0 +1,124 @@
+"""The outreach dashboard (the home page) and its in-place actions."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from contacts.models import Contact
+from contacts.ownership import get_owned_or_404
+from strategy.selectors import plan_state
+
+from . import dashboard, services
+from .forms import WeekPlanForm
+from .models import WeekPlanEntry
+
+
+def _today():
+    zone = timezone.get_current_timezone()
+    return dashboard.Day.of(timezone.now(), zone), zone
+
+
+def _counts_context(request, day):
+    return {"counts": dashboard.counts(owner=request.user, day=day)}
+
+
+def home(request):
+    """Whom to reach out to today and what to say; whether the network is kept warm."""
+    day, zone = _today()
+    preferences = services.preferences_for(request.user)
+    plan = plan_state(owner=request.user, now=day.now)
+    has_contacts = Contact.objects.for_user(request.user).exists()
+    activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
+    context = {
+        "day": day,
+        "has_contacts": has_contacts,
+        "today": dashboard.todays_outreach(owner=request.user, day=day, size=preferences.outreach_list_size),
+        "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone),
+        "plan": plan,
+        "plan_done": sum(1 for item in plan.items if item.is_done),
+        "classifications": [c for c in plan.classifications if c.share_within_cadence is not None],
+        "activity": activity,
+        "activity_max": max([1] + [week.interactions for week in activity]),
+        "given_total": sum(week.given for week in activity),
+        "received_total": sum(week.received for week in activity),
+        "upcoming_events": dashboard.upcoming_events(owner=request.user, day=day),
+        "events_to_follow_up": dashboard.events_needing_followup(owner=request.user),
+        **_counts_context(request, day),
+    }
+    context["contribution_max"] = max(1, context["given_total"], context["received_total"])
+    # The charts' numbers, also served as JSON for anyone who wants to chart them differently.
+    context["activity_data"] = [
+        {"week": str(w.week_starting), "interactions": w.interactions, "given": w.given, "received": w.received}
+        for w in activity
+    ]
+    return render(request, "followups/dashboard.html", context)
+
+
+def row_result(request, text):
+    day, _ = _today()
+    return _row_result(request, None, text, day)
+
+
+def _row_result(request, contact, text, day):
+    """htmx: the row becomes a confirmation and the counts refresh out of band."""
+    if request.htmx:
+        context = {"text": text, "oob_counts": True, **_counts_context(request, day)}
+        return render(request, "followups/dashboard/row_result.html", context)
+    messages.success(request, text)
+    return redirect("home")
+
+
+@require_POST
+def skip(request, contact_pk):
+    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
+    day, _ = _today()
+    services.skip_today(contact=contact, day=day.today)
+    return _row_result(request, contact, f"Skipped {contact} for today.", day)
+
+
+@require_POST
+def snooze(request, contact_pk):
+    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
+    day, _ = _today()
+    days = 1 if request.POST.get("days") == "1" else 7
+    try:
+        services.snooze_contact(contact=contact, until=timezone.now() + datetime.timedelta(days=days))
+    except ValidationError as error:
+        if request.htmx:
+            return render(request, "followups/includes/row_error.html", {"text": " ".join(error.messages)}, status=422)
+        messages.error(request, " ".join(error.messages))
+        return redirect("home")
+    return _row_result(request, contact, f"Snoozed {contact} for {'a day' if days == 1 else 'a week'}.", day)
+
+
+def plan_week(request):
+    """Pick this week's contacts from the due, the overdue and a few suggestions."""
+    day, zone = _today()
+    form = WeekPlanForm(request.POST or None, owner=request.user, day=day)
+    if request.method == "POST" and form.is_valid():
+        services.set_week_plan(
+            owner=request.user, contacts=form.cleaned_data["contacts"], week_starting=day.week_starting
+        )
+        messages.success(request, f"This week's plan has {len(form.cleaned_data['contacts'])} people.")
+        return redirect("home")
+    return render(request, "followups/plan_week.html", {"form": form, "day": day})
+
+
+@require_POST
+def add_to_week(request, contact_pk):
+    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
+    day, _ = _today()
+    services.add_to_week_plan(owner=request.user, contacts=[contact], week_starting=day.week_starting)
+    return _row_result(request, contact, f"Added {contact} to this week's plan.", day)
+
+
+@require_POST
+def remove_from_week(request, pk):
+    entry = get_owned_or_404(WeekPlanEntry.objects.select_related("contact"), request.user, pk=pk)
+    services.remove_from_week_plan(owner=request.user, contact=entry.contact, week_starting=entry.week_starting)
+    messages.info(request, f"Removed {entry.contact} from this week's plan.")
+    return redirect("home")
