@@ -98,7 +98,7 @@ def snooze(request, contact_pk):
 def plan_week(request):
     """Pick this week's contacts from the due, the overdue and a few suggestions."""
     day, zone = _today()
-    form = WeekPlanForm(request.POST or None, owner=request.user, day=day)
+    form = WeekPlanForm(request.POST if request.method == "POST" else None, owner=request.user, day=day)
     if request.method == "POST" and form.is_valid():
         services.set_week_plan(
             owner=request.user, contacts=form.cleaned_data["contacts"], week_starting=day.week_starting
