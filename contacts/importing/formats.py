@@ -1,0 +1,347 @@
+"""Text → ``ParsedFile``: LinkedIn Connections.csv, Google Contacts CSV, vCard, any CSV by mapping.
+
+Every CSV format is the same thing underneath: a header row and a *mapping* from its
+columns to contact fields. LinkedIn and Google are CSVs whose mapping we know (and LinkedIn
+puts free-text notes before its header); any other CSV gets a mapping the user confirms,
+pre-filled by ``guess_mapping``. vCards are parsed by vobject, one card at a time, so one
+broken card is one error row, not a lost file.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+
+import vobject
+
+from .decoding import ImportFileError
+from .rows import ImportRow, RowError, clean_row, parse_date, split_values
+
+FORMATS = {
+    "linkedin": "LinkedIn (Connections.csv)",
+    "google": "Google Contacts (CSV)",
+    "vcard": "vCard (.vcf, from Apple, Outlook, Android…)",
+    "csv": "Another CSV (you choose the columns)",
+}
+
+# Mapping targets for a CSV column, as offered on the mapping page.
+MAPPING_TARGETS = {
+    "": "— ignore —",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "full_name": "Full name (split into first and last)",
+    "email": "Email",
+    "phone": "Phone",
+    "company": "Company",
+    "job_title": "Job title",
+    "location": "Location",
+    "linkedin_url": "LinkedIn URL",
+    "website_url": "Website",
+    "birthday": "Birthday",
+    "notes": "Notes",
+    "tags": "Tags",
+    "how_we_met": "How we met",
+    "where_we_met": "Where we met",
+    "connected_on": "Connected on (date)",
+}
+
+# Header names (lower case) other tools use for each target; LinkedIn's and Google's included.
+HEADER_SYNONYMS = {
+    "first_name": ["first name", "first_name", "given name", "firstname", "first", "vorname", "prénom"],
+    "last_name": ["last name", "last_name", "family name", "surname", "lastname", "last", "nachname", "nom"],
+    "full_name": ["name", "full name", "display name", "full_name"],
+    "email": ["email address", "email", "e-mail", "emails", "e-mail address", "mail", "e-mail 1 - value",
+              "e-mail 2 - value", "e-mail 3 - value", "email 1", "email 2", "primary email"],
+    "phone": ["phone", "phones", "phone number", "mobile", "mobile phone", "telephone", "phone 1 - value",
+              "phone 2 - value", "phone 3 - value", "business phone", "home phone"],
+    "company": ["company", "organization", "organisation", "organization 1 - name", "organization name", "employer"],
+    "job_title": ["position", "job title", "job_title", "title", "organization 1 - title", "organization title",
+                  "role"],
+    "location": ["location", "city", "address 1 - city", "town"],
+    "linkedin_url": ["url", "linkedin", "linkedin url", "linkedin_url", "profile url", "linkedin profile"],
+    "website_url": ["website", "website_url", "web page", "website 1 - value", "homepage", "web"],
+    "birthday": ["birthday", "birth date", "date of birth", "birthdate"],
+    "notes": ["notes", "note", "comments"],
+    "tags": ["tags", "labels", "group membership", "groups", "categories"],
+    "how_we_met": ["how we met", "how_we_met"],
+    "where_we_met": ["where we met", "where_we_met"],
+    "connected_on": ["connected on", "connected_on", "connected"],
+}  # fmt: skip
+_SYNONYM_TO_TARGET = {name: target for target, names in HEADER_SYNONYMS.items() for name in names}
+
+GOOGLE_SIGNATURE = ("e-mail 1 - value", "given name", "organization 1 - name", "organization name", "labels")
+IGNORED_GOOGLE_LABELS = {"mycontacts", "starred"}
+MAX_HEADER_SEARCH_LINES = 40
+
+
+@dataclasses.dataclass
+class ParsedFile:
+    format: str
+    rows: list[ImportRow]
+    errors: list[RowError]
+    headers: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + len(self.errors)
+
+
+def estimate_rows(text: str) -> int:
+    """A cheap upper bound of the people in a file, to pick "now" or "in the background"."""
+    if _is_vcard(text):
+        return len(re.findall(r"^BEGIN:VCARD", text, flags=re.IGNORECASE | re.MULTILINE))
+    return text.count("\n") + 1
+
+
+def _is_vcard(text: str) -> bool:
+    return text.lstrip()[:11].upper() == "BEGIN:VCARD"
+
+
+def detect_format(text: str) -> str:
+    if _is_vcard(text):
+        return "vcard"
+    try:
+        header = find_header(text)
+    except ImportFileError:
+        return "csv"
+    lowered = {cell.strip().lower() for cell in header.cells}
+    if {"first name", "last name", "url", "connected on"} <= lowered:
+        return "linkedin"
+    if lowered & set(GOOGLE_SIGNATURE) and ({"given name", "family name"} <= lowered or "e-mail 1 - value" in lowered):
+        return "google"
+    return "csv"
+
+
+def parse_text(text: str, *, file_format: str, mapping: list[str] | None = None, max_rows: int) -> ParsedFile:
+    """Parse a whole file. Per-row problems become ``RowError``; whole-file ones raise ``ImportFileError``."""
+    if file_format == "vcard":
+        if not _is_vcard(text):
+            raise ImportFileError("This is not a vCard file: it does not start with BEGIN:VCARD.")
+        return parse_vcards(text, max_rows=max_rows)
+    if file_format not in FORMATS:
+        raise ImportFileError(f"Unknown format “{file_format}”.")
+    if _is_vcard(text):
+        raise ImportFileError("This is a vCard file, not a CSV; choose vCard.")
+    header = find_header(text, require_names=file_format == "linkedin")
+    if mapping is None:
+        mapping = guess_mapping(header.cells)
+    if len(mapping) != len(header.cells):
+        raise ImportFileError("The column mapping does not fit this file's columns; choose them again.")
+    if not {"first_name", "last_name", "full_name"} & set(mapping):
+        raise ImportFileError("No column holds a name: map at least one column to first, last or full name.")
+    rows, errors = [], []
+    for line, cells in _records(text, header):
+        if len(rows) + len(errors) >= max_rows:
+            raise ImportFileError(f"The file has more than {max_rows:,} rows; split it into smaller files.")
+        result = clean_row(row_from_cells(cells, mapping, line=line, linkedin=file_format == "linkedin"))
+        (errors if isinstance(result, RowError) else rows).append(result)
+    return ParsedFile(format=file_format, rows=rows, errors=errors, headers=header.cells)
+
+
+@dataclasses.dataclass
+class Header:
+    cells: list[str]
+    line: int
+    delimiter: str
+    offset: int  # character offset where the header line starts
+
+
+def _delimiter(lines: list[str]) -> str:
+    sample = "\n".join(lines[:10])
+    counts = {d: sample.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def find_header(text: str, *, require_names: bool = False) -> Header:
+    """The header row: the first row naming a name column (LinkedIn writes notes above it)."""
+    lines = text.splitlines(keepends=True)[:MAX_HEADER_SEARCH_LINES]
+    offset = 0
+    first_nonblank = None
+    candidates = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            candidates.append((number, offset))
+        offset += len(line)
+    delimiter = _delimiter([line for line in lines if line.strip()][-10:] or lines)
+    for number, start in candidates:
+        try:
+            cells = next(csv.reader(io.StringIO(text[start : start + 10000], newline=""), delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            continue
+        cells = [cell.strip() for cell in cells]
+        if first_nonblank is None and len(cells) > 1:
+            first_nonblank = Header(cells, number, delimiter, start)
+        if {_SYNONYM_TO_TARGET.get(cell.lower()) for cell in cells} & {"first_name", "last_name", "full_name"}:
+            return Header(cells, number, delimiter, start)
+    if first_nonblank is not None and not require_names:
+        return first_nonblank
+    raise ImportFileError("No header row found: the file needs a first row naming its columns (e.g. First Name).")
+
+
+def _records(text: str, header: Header):
+    """``(line number, cells)`` for every non-blank data row after the header."""
+    reader = csv.reader(io.StringIO(text[header.offset :], newline=""), delimiter=header.delimiter)
+    try:
+        next(reader)
+        previous_end = reader.line_num
+        for cells in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                yield header.line + start - 1, cells
+    except csv.Error as error:
+        raise ImportFileError(f"Line {header.line + reader.line_num - 1} is not valid CSV ({error}).")
+
+
+def guess_mapping(headers: list[str]) -> list[str]:
+    """A target per column from its header name ("" = ignore); a target used twice only for email/phone."""
+    mapping, used = [], set()
+    for header in headers:
+        target = _SYNONYM_TO_TARGET.get(header.strip().lower(), "")
+        if target in used and target not in ("email", "phone", "tags"):
+            target = ""
+        used.add(target)
+        mapping.append(target)
+    if "full_name" in mapping and {"first_name", "last_name"} & set(mapping):
+        mapping = ["" if target == "full_name" else target for target in mapping]
+    return mapping
+
+
+def row_from_cells(cells: list[str], mapping: list[str], *, line: int, linkedin: bool = False) -> ImportRow | RowError:
+    row = ImportRow(line=line)
+    for target, cell in zip(mapping, cells, strict=False):
+        value = (cell or "").strip()
+        if not target or not value:
+            continue
+        if target == "email":
+            row.emails += split_values(value)
+        elif target == "phone":
+            row.phones += [p.strip() for p in value.replace(":::", ";").split(";") if p.strip()]
+        elif target == "tags":
+            row.tags += [
+                t.lstrip("* ") for t in split_values(value) if t.lstrip("* ").lower() not in IGNORED_GOOGLE_LABELS
+            ]
+        elif target == "full_name":
+            first, _, last = value.partition(" ")
+            row.first_name, row.last_name = row.first_name or first, row.last_name or last
+        elif target in ("birthday", "connected_on"):
+            try:
+                moment = None if value.startswith("--") else parse_date(value)
+            except ValueError as error:
+                if target == "birthday":
+                    return RowError(line, f"birthday {error}")
+                moment = None
+            if target == "birthday":
+                row.birthday = moment
+            else:
+                when = f"{moment.day} {moment:%b %Y}" if moment else value
+                row.how_we_met = row.how_we_met or (
+                    f"Connected on LinkedIn on {when}" if linkedin else f"Connected {when}"
+                )
+        else:
+            setattr(row, target, value)
+    if row.website_url and "linkedin.com/" in row.website_url.lower() and not row.linkedin_url:
+        row.linkedin_url, row.website_url = row.website_url, ""
+    return row
+
+
+# --- vCard -----------------------------------------------------------------------------
+
+_QP_PROPERTY = re.compile(r"^[^:]*ENCODING=QUOTED-PRINTABLE[^:]*:", re.IGNORECASE)
+
+
+def _join_quoted_printable_soft_breaks(lines: list[str]) -> list[str]:
+    """vCard 2.1 continues a quoted-printable value with ``=`` at a line's end; vobject does not."""
+    joined: list[str] = []
+    continuing = False
+    for line in lines:
+        if continuing:
+            joined[-1] = joined[-1][:-1] + line
+        else:
+            joined.append(line)
+        current = joined[-1]
+        continuing = bool(_QP_PROPERTY.match(current)) and current.endswith("=")
+    return joined
+
+
+def _vcard_chunks(text: str):
+    """``(line of BEGIN, card text)`` for every card; a card's problems stay inside it."""
+    current: list[str] | None = None
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        upper = line.strip().upper()
+        if upper == "BEGIN:VCARD":
+            current, start = [line.strip()], number
+        elif current is not None:
+            current.append(line)
+            if upper == "END:VCARD":
+                yield start, "\r\n".join(_join_quoted_printable_soft_breaks(current)) + "\r\n"
+                current = None
+    if current is not None:
+        yield start, None
+
+
+def parse_vcards(text: str, *, max_rows: int) -> ParsedFile:
+    rows, errors = [], []
+    for line, card_text in _vcard_chunks(text):
+        if len(rows) + len(errors) >= max_rows:
+            raise ImportFileError(f"The file has more than {max_rows:,} cards; split it into smaller files.")
+        if card_text is None:
+            errors.append(RowError(line, "the card has no END:VCARD"))
+            continue
+        try:
+            card = vobject.readOne(card_text)
+            row = row_from_vcard(card, line=line)
+        except Exception as error:  # vobject raises many kinds on bad input; one bad card is one row error
+            errors.append(RowError(line, f"the card could not be read ({str(error)[:120] or type(error).__name__})"))
+            continue
+        result = clean_row(row) if isinstance(row, ImportRow) else row
+        (errors if isinstance(result, RowError) else rows).append(result)
+    if not rows and not errors:
+        raise ImportFileError("No contact cards found in this vCard file.")
+    return ParsedFile(format="vcard", rows=rows, errors=errors)
+
+
+def _values(card, name: str) -> list:
+    return [item.value for item in card.contents.get(name, [])]
+
+
+def _text(value) -> str:
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value if v)
+    return str(value or "").strip()
+
+
+def row_from_vcard(card, *, line: int) -> ImportRow | RowError:
+    row = ImportRow(line=line)
+    names = _values(card, "n")
+    if names and (names[0].given or names[0].family):
+        row.first_name = " ".join(filter(None, [_text(names[0].given), _text(names[0].additional)]))
+        row.last_name = _text(names[0].family)
+    elif full := _text(next(iter(_values(card, "fn")), "")):
+        row.first_name, _, row.last_name = full.partition(" ")
+    row.emails = [_text(v) for v in _values(card, "email")]
+    row.phones = [re.sub(r"^tel:", "", _text(v), flags=re.IGNORECASE) for v in _values(card, "tel")]
+    orgs = _values(card, "org")
+    if orgs:
+        row.company = _text(orgs[0][0] if isinstance(orgs[0], list | tuple) and orgs[0] else orgs[0])
+    row.job_title = _text(next(iter(_values(card, "title")), ""))
+    row.notes = "\n".join(_text(v) for v in _values(card, "note")).strip()
+    for url in (_text(v) for v in _values(card, "url")):
+        if "linkedin.com/" in url.lower():
+            row.linkedin_url = row.linkedin_url or url
+        else:
+            row.website_url = row.website_url or url
+    for address in _values(card, "adr"):
+        row.location = ", ".join(filter(None, (_text(address.city), _text(address.country))))
+        break
+    for categories in _values(card, "categories"):
+        row.tags += split_values(",".join(categories) if isinstance(categories, list) else categories)
+    birthday = _text(next(iter(_values(card, "bday")), ""))
+    if birthday and not birthday.startswith("--"):
+        try:
+            row.birthday = parse_date(birthday[:10] if "T" not in birthday else birthday.split("T")[0])
+        except ValueError as error:
+            return RowError(line, f"birthday {error}")
+    return row
