@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "contacts",
     "strategy",
     "followups",
+    "transfer",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 from .schedule import beat_schedule  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = beat_schedule()
+
+# Imports (transfer app): refuse bigger files clearly; run big ones as a Celery task.
+NETCRM_IMPORT_MAX_BYTES = env_int("NETCRM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+NETCRM_IMPORT_MAX_ROWS = env_int("NETCRM_IMPORT_MAX_ROWS", 50_000)
+NETCRM_IMPORT_BACKGROUND_ROWS = env_int("NETCRM_IMPORT_BACKGROUND_ROWS", 2_000)
+NETCRM_IMPORT_TIME_LIMIT = env_int("NETCRM_IMPORT_TIME_LIMIT", 900)
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
+    path("", include("transfer.urls")),
     path("", include("followups.urls")),
 ]

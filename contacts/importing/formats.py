@@ -87,6 +87,23 @@ class ParsedFile:
     def total(self) -> int:
         return len(self.rows) + len(self.errors)
 
+    def to_json(self) -> dict:
+        return {
+            "format": self.format,
+            "headers": self.headers,
+            "rows": [row.to_json() for row in self.rows],
+            "errors": [error.to_json() for error in self.errors],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ParsedFile:
+        return cls(
+            format=data["format"],
+            headers=data.get("headers", []),
+            rows=[ImportRow.from_json(row) for row in data["rows"]],
+            errors=[RowError(**error) for error in data["errors"]],
+        )
+
 
 def estimate_rows(text: str) -> int:
     """A cheap upper bound of the people in a file, to pick "now" or "in the background"."""
@@ -203,13 +220,12 @@ def guess_mapping(headers: list[str]) -> list[str]:
             target = ""
         used.add(target)
         mapping.append(target)
-    if "full_name" in mapping and {"first_name", "last_name"} & set(mapping):
-        mapping = ["" if target == "full_name" else target for target in mapping]
     return mapping
 
 
 def row_from_cells(cells: list[str], mapping: list[str], *, line: int, linkedin: bool = False) -> ImportRow | RowError:
     row = ImportRow(line=line)
+    full_name = ""
     for target, cell in zip(mapping, cells, strict=False):
         value = (cell or "").strip()
         if not target or not value:
@@ -223,14 +239,13 @@ def row_from_cells(cells: list[str], mapping: list[str], *, line: int, linkedin:
                 t.lstrip("* ") for t in split_values(value) if t.lstrip("* ").lower() not in IGNORED_GOOGLE_LABELS
             ]
         elif target == "full_name":
-            first, _, last = value.partition(" ")
-            row.first_name, row.last_name = row.first_name or first, row.last_name or last
+            full_name = value
         elif target in ("birthday", "connected_on"):
             try:
                 moment = None if value.startswith("--") else parse_date(value)
             except ValueError as error:
                 if target == "birthday":
-                    return RowError(line, f"birthday {error}")
+                    return RowError(line, f"birthday {error}", "birthday")
                 moment = None
             if target == "birthday":
                 row.birthday = moment
@@ -241,6 +256,8 @@ def row_from_cells(cells: list[str], mapping: list[str], *, line: int, linkedin:
                 )
         else:
             setattr(row, target, value)
+    if full_name and not (row.first_name or row.last_name):  # a full name only when no name parts
+        row.first_name, _, row.last_name = full_name.partition(" ")
     if row.website_url and "linkedin.com/" in row.website_url.lower() and not row.linkedin_url:
         row.linkedin_url, row.website_url = row.website_url, ""
     return row
@@ -317,7 +334,7 @@ def row_from_vcard(card, *, line: int) -> ImportRow | RowError:
     row = ImportRow(line=line)
     names = _values(card, "n")
     if names and (names[0].given or names[0].family):
-        row.first_name = " ".join(filter(None, [_text(names[0].given), _text(names[0].additional)]))
+        row.first_name = _text(names[0].given)
         row.last_name = _text(names[0].family)
     elif full := _text(next(iter(_values(card, "fn")), "")):
         row.first_name, _, row.last_name = full.partition(" ")
@@ -341,7 +358,7 @@ def row_from_vcard(card, *, line: int) -> ImportRow | RowError:
     birthday = _text(next(iter(_values(card, "bday")), ""))
     if birthday and not birthday.startswith("--"):
         try:
-            row.birthday = parse_date(birthday[:10] if "T" not in birthday else birthday.split("T")[0])
+            row.birthday = parse_date(birthday.split("T")[0])
         except ValueError as error:
-            return RowError(line, f"birthday {error}")
+            return RowError(line, f"birthday {error}", "birthday")
     return row

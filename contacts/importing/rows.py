@@ -71,9 +71,10 @@ class ImportRow:
 class RowError:
     line: int
     message: str
+    field: str = ""  # the contact field at fault, when there is one (the admin shows it there)
 
     def to_json(self) -> dict:
-        return {"line": self.line, "message": self.message}
+        return dataclasses.asdict(self)
 
 
 def split_values(value) -> list[str]:
@@ -136,7 +137,7 @@ def clean_row(row: ImportRow) -> ImportRow | RowError:
     if not row.first_name and row.last_name:
         row.first_name, row.last_name = row.last_name, ""
     if not row.first_name:
-        return RowError(row.line, "no name (a contact needs at least a first name)")
+        return RowError(row.line, "no name (a contact needs at least a first name)", "first_name")
     for name in URL_FIELDS:
         value = getattr(row, name)
         if value and not re.match(r"^https?://", value, re.IGNORECASE):
@@ -146,19 +147,22 @@ def clean_row(row: ImportRow) -> ImportRow | RowError:
             try:
                 _url_validator(value)
             except ValidationError:
-                return RowError(row.line, f"{Contact._meta.get_field(name).verbose_name} “{value[:80]}” is not a URL")
+                label = Contact._meta.get_field(name).verbose_name
+                return RowError(row.line, f"{label} “{value[:80]}” is not a URL", name)
     for name in TEXT_FIELDS:
         limit = _field_max_length(name)
         if limit and len(getattr(row, name)) > limit:
             label = Contact._meta.get_field(name).verbose_name
-            return RowError(row.line, f"{label} is longer than {limit} characters")
+            return RowError(row.line, f"{label} is longer than {limit} characters", name)
     for address in row.emails:
         try:
             validate_email(address)
         except ValidationError:
-            return RowError(row.line, f"“{address[:80]}” is not a valid email address")
+            return RowError(row.line, f"“{address[:80]}” is not a valid email address", "emails")
     phone_limit = ContactPhone._meta.get_field("number").max_length
     for number in row.phones:
         if len(number) > phone_limit:
-            return RowError(row.line, f"phone number “{number[:50]}…” is longer than {phone_limit} characters")
+            return RowError(
+                row.line, f"phone number “{number[:50]}…” is longer than {phone_limit} characters", "phones"
+            )
     return row
