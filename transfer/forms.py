@@ -50,9 +50,6 @@ class MappingForm(forms.Form):
         mapping = [cleaned.get(f"column_{i}", "") for i in range(self.column_count)]
         if not {"first_name", "last_name", "full_name"} & set(mapping):
             raise forms.ValidationError("Choose at least one column holding a name (first, last or full name).")
-        single = [t for t in mapping if t and t not in ("email", "phone", "tags")]
-        if len(single) != len(set(single)):
-            raise forms.ValidationError("Each field except email, phone and tags can come from one column only.")
         cleaned["column_mapping"] = mapping
         return cleaned
 

@@ -58,6 +58,9 @@ def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto"
     job.save()
     if job.status == Status.PLANNING:
         _schedule(job, "build")
+        if job.status == Status.FAILED:  # read at once and refused: say so on the upload form
+            job.delete()
+            raise ImportFileError(job.error)
     return job
 
 

@@ -212,15 +212,9 @@ def _records(text: str, header: Header):
 
 
 def guess_mapping(headers: list[str]) -> list[str]:
-    """A target per column from its header name ("" = ignore); a target used twice only for email/phone."""
-    mapping, used = [], set()
-    for header in headers:
-        target = _SYNONYM_TO_TARGET.get(header.strip().lower(), "")
-        if target in used and target not in ("email", "phone", "tags"):
-            target = ""
-        used.add(target)
-        mapping.append(target)
-    return mapping
+    """A target per column from its header name ("" = ignore). Several columns may feed one
+    target: lists (email, phone, tags) collect them all, other fields take the first non-empty."""
+    return [_SYNONYM_TO_TARGET.get(header.strip().lower(), "") for header in headers]
 
 
 def row_from_cells(cells: list[str], mapping: list[str], *, line: int, linkedin: bool = False) -> ImportRow | RowError:
@@ -254,7 +248,7 @@ def row_from_cells(cells: list[str], mapping: list[str], *, line: int, linkedin:
                 row.how_we_met = row.how_we_met or (
                     f"Connected on LinkedIn on {when}" if linkedin else f"Connected {when}"
                 )
-        else:
+        elif not getattr(row, target):
             setattr(row, target, value)
     if full_name and not (row.first_name or row.last_name):  # a full name only when no name parts
         row.first_name, _, row.last_name = full_name.partition(" ")
