@@ -41,3 +41,11 @@ def import_file(client, raw: bytes, name: str = "contacts.csv", **confirm_option
     confirm(client, job, **confirm_options)
     assert job.status == ImportJob.Status.DONE, job.error
     return job
+
+
+def accept_mapping(client, job, mapping=None):
+    """Post the mapping page (the guessed columns unless ``mapping`` is given); returns the job."""
+    mapping = job.column_mapping if mapping is None else mapping
+    client.post(reverse("transfer:import_mapping", args=[job.pk]), {f"column_{i}": t for i, t in enumerate(mapping)})
+    job.refresh_from_db()
+    return job

@@ -72,7 +72,8 @@ def import_mapping(request, pk):
     if request.method == "POST" and form.is_valid():
         services.save_mapping(job=job, column_mapping=form.cleaned_data["column_mapping"])
         return redirect(job)
-    return render(request, "transfer/import_mapping.html", {"job": job, "form": form})
+    status = 400 if form.is_bound else 200
+    return render(request, "transfer/import_mapping.html", {"job": job, "form": form}, status=status)
 
 
 def import_detail(request, pk):
