@@ -37,7 +37,11 @@ def test_every_email_phone_label_and_the_linkedin_website_are_kept(owner_client,
     assert margaret.location == "Boston"
     assert margaret.birthday == datetime.date(1936, 8, 17)
     assert margaret.linkedin_url == "https://www.linkedin.com/in/margaret-hamilton"
-    assert margaret.notes.splitlines() == ["Met at the Apollo anniversary.", "Wants the article on", "software engineering."]
+    assert margaret.notes.splitlines() == [
+        "Met at the Apollo anniversary.",
+        "Wants the article on",
+        "software engineering.",
+    ]
     assert [t.name for t in margaret.tags.all()] == ["Mentors"]  # not Google's own myContacts / starred
     alan = Contact.objects.get(first_name="Alan")
     assert alan.birthday is None  # --06-23: a birthday without a year is not a date

@@ -33,6 +33,7 @@ non-relational field, so a field added to a model later is backed up without tou
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 
@@ -131,5 +132,14 @@ def backup(*, owner) -> dict:
     }
 
 
+class BackupEncoder(DjangoJSONEncoder):
+    """Django's encoder, but moments keep their microseconds (a restore must reproduce them)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def backup_json(*, owner) -> str:
-    return json.dumps(backup(owner=owner), cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    return json.dumps(backup(owner=owner), cls=BackupEncoder, ensure_ascii=False, indent=1)

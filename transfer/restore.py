@@ -58,6 +58,19 @@ def build(model, item, *, where: str, exclude: tuple[str, ...] = (), **extra):
     return obj
 
 
+def _bulk_create_keeping(model, objs: list, stamp: str) -> list:
+    """bulk_create, then put back the backed-up value of an auto_now(_add) field it overwrote."""
+    kept = [getattr(obj, stamp) for obj in objs]
+    created = model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+    restamp = []
+    for obj, value in zip(created, kept, strict=True):
+        if value is not None:
+            setattr(obj, stamp, value)
+            restamp.append(obj)
+    model.objects.bulk_update(restamp, [stamp], batch_size=BATCH_SIZE)
+    return created
+
+
 def _list(data: dict, key: str, where: str) -> list:
     value = data.get(key, [])
     if not isinstance(value, list):
@@ -89,9 +102,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
             raise RestoreError(f"{where}: there is no classification called “{name}” in the backup.")
         contact.classification = classification_by_name.get(name)
         contacts.append(contact)
-    created_contacts = Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
-    # bulk_create stamps auto_now fields with the present; put the backed-up moments back.
-    Contact.objects.bulk_update(created_contacts, ["updated_at"], batch_size=BATCH_SIZE)
+    created_contacts = _bulk_create_keeping(Contact, contacts, "updated_at")
 
     emails, phones, links = [], [], []
     through = Contact.tags.through
@@ -120,8 +131,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
         except (KeyError, AttributeError):
             raise RestoreError(f"{where}: its contact is not in the backup.")
         interactions.append(build(Interaction, item, where=where, owner=owner, contact_id=contact_id))
-    created_interactions = Interaction.objects.bulk_create(interactions, batch_size=BATCH_SIZE)
-    Interaction.objects.bulk_update(created_interactions, ["created_at"], batch_size=BATCH_SIZE)
+    created_interactions = _bulk_create_keeping(Interaction, interactions, "created_at")
     refresh_cadence(Contact.objects.for_user(owner))
     return {"contacts": len(created_contacts), "interactions": len(created_interactions)}
 
