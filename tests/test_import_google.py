@@ -53,7 +53,8 @@ def test_the_newer_google_export_is_recognised_too():
     text = (
         "First Name,Middle Name,Last Name,Organization Name,Organization Title,Birthday,Notes,Labels,"
         "E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value\n"
-        "Barbara,,Liskov,MIT,Professor,1939-11-07,,* myContacts ::: Friends,Work,barbara@mit.example,Mobile,+1 555 0107\n"
+        "Barbara,,Liskov,MIT,Professor,1939-11-07,,* myContacts ::: Friends,"
+        "Work,barbara@mit.example,Mobile,+1 555 0107\n"
     )
     assert detect_format(text) == "google"
     parsed = parse_text(text, file_format="google", max_rows=10)

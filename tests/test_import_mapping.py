@@ -60,7 +60,10 @@ def test_a_mapping_to_an_unknown_field_is_refused(owner_client):
 
 
 def test_known_column_names_are_guessed(owner_client):
-    raw = b"Vorname,Nachname,E-Mail,Company,Mobile,Tags\nKarl,Benz,karl@benz.example,Benz & Cie,+49 621 555,cars;pioneers\n"
+    raw = (
+        b"Vorname,Nachname,E-Mail,Company,Mobile,Tags\n"
+        b"Karl,Benz,karl@benz.example,Benz & Cie,+49 621 555,cars;pioneers\n"
+    )
     _response, job = upload(owner_client, raw, "people.csv")
     assert job.column_mapping == ["first_name", "last_name", "email", "company", "phone", "tags"]
     owner_client.post(mapping_url(job), {f"column_{i}": t for i, t in enumerate(job.column_mapping)})
