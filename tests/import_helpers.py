@@ -15,13 +15,14 @@ def fixture_bytes(name: str) -> bytes:
 
 
 def upload(client, raw: bytes, name: str = "contacts.csv", file_format: str = "auto"):
-    """POST the file; returns (response, the newest job of the logged-in user or None)."""
+    """POST the file; returns (response, the job this upload made, or None)."""
+    newest_before = ImportJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = client.post(
         reverse("transfer:import_start"),
         {"file": SimpleUploadedFile(name, raw), "file_format": file_format},
     )
     user_id = client.session.get("_auth_user_id")
-    job = ImportJob.objects.filter(owner_id=user_id).order_by("-pk").first()
+    job = ImportJob.objects.filter(owner_id=user_id, pk__gt=newest_before).order_by("-pk").first()
     return response, job
 
 
