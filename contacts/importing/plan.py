@@ -73,7 +73,7 @@ def build_plan(*, owner, parsed: ParsedFile, progress: Progress | None = None) -
         entry = {"line": row.line, "row": index, "name": row.full_name, "company": row.company}
         match = matcher.find(row)
         if match is None:
-            entry["action"] = NEW
+            entry.update(action=NEW, emails=row.emails[:3], job_title=row.job_title)
             matcher.remember_new(row)
         elif match.duplicate_of_line is not None:
             entry.update(action=DUPLICATE, message=f"same {match.matched_by} as line {match.duplicate_of_line}")
@@ -96,6 +96,6 @@ def build_plan(*, owner, parsed: ParsedFile, progress: Progress | None = None) -
         entries.append(entry)
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, total)
-    entries += [{"line": e.line, "action": ERROR, "message": e.message} for e in parsed.errors]
+    entries += [{"line": e.line, "action": ERROR, "message": e.message, "name": e.name} for e in parsed.errors]
     entries.sort(key=lambda entry: entry["line"])
     return Plan(entries=entries)

@@ -72,6 +72,7 @@ class RowError:
     line: int
     message: str
     field: str = ""  # the contact field at fault, when there is one (the admin shows it there)
+    name: str = ""  # who the row is about, when that could be read
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
@@ -129,6 +130,13 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 def clean_row(row: ImportRow) -> ImportRow | RowError:
     """Normalise ``row`` in place and check it would make a valid contact; else say why."""
+    result = _clean_row(row)
+    if isinstance(result, RowError) and not result.name:
+        result.name = row.full_name[:200] or (row.emails[0][:200] if row.emails else "")
+    return result
+
+
+def _clean_row(row: ImportRow) -> ImportRow | RowError:
     for name in TEXT_FIELDS:
         setattr(row, name, " ".join(str(getattr(row, name) or "").split()) if name != "notes" else row.notes.strip())
     row.emails = _unique_casefolded(row.emails)
