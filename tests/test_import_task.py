@@ -159,3 +159,35 @@ def test_a_real_worker_imports_a_big_file(celery_worker_process, client, owner, 
     assert job.result["created"] == 3000
     assert Contact.objects.filter(owner=owner).count() == 3000
     assert Contact.objects.filter(owner=owner, next_due_at__isnull=True).count() == 3000  # no classification
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_written_inside_the_import_transaction_is_seen_by_the_progress_page(owner):
+    if connection.vendor != "postgresql":
+        _services_or_skip()
+    from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+    from transfer.services import ProgressReporter
+
+    job = ImportJob.objects.create(owner=owner, original_name="big.csv", file_format="linkedin", status="applying")
+    reporter = ProgressReporter(job.pk)
+    observer = connections.create_connection(DEFAULT_DB_ALIAS)  # another request, another connection
+    try:
+        with transaction.atomic():
+            reporter(1200, 3000)
+            with observer.cursor() as cursor:
+                cursor.execute("SELECT rows_done, rows_total FROM contacts_importjob WHERE id = %s", [job.pk])
+                assert cursor.fetchone() == (1200, 3000)
+    finally:
+        reporter.close()
+        observer.close()
+
+
+@pytest.mark.django_db
+def test_a_finished_job_keeps_its_preview_but_not_the_upload(owner_client):
+    from .import_helpers import import_file
+
+    job = import_file(owner_client, linkedin_file(3), "Connections.csv")
+    job = ImportJob.objects.get(pk=job.pk)
+    assert bytes(job.source_bytes) == b"" and job.parsed_rows is None
+    assert job.preview["counts"]["new"] == 3

@@ -69,3 +69,9 @@ def test_a_vcard_chosen_for_a_csv_is_refused_clearly(owner_client):
     assert response.status_code == 400
     assert "This is a vCard file, not a CSV; choose vCard." in response.content.decode()
     assert job is None
+
+
+def test_control_characters_decoded_from_a_card_are_dropped(owner_client):
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN;ENCODING=QUOTED-PRINTABLE:A=00da Byron\r\nN:;;;;\r\nEND:VCARD\r\n"
+    import_file(owner_client, text.encode(), "nul.vcf")
+    assert Contact.objects.get().first_name == "Ada"

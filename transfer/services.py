@@ -11,12 +11,13 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from contacts.importing import ImportFileError, ParsedFile, build_plan, decode_upload, parse_text
 from contacts.importing.apply import apply_import
 from contacts.importing.formats import FORMATS, detect_format, estimate_rows, find_header, guess_mapping
+from contacts.importing.rows import without_control_chars
 from contacts.models import Classification, ImportJob
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto"
         raise ImportFileError(f"Unknown format “{file_format}”.")
     job = ImportJob(
         owner=owner,
-        original_name=(file_name or "upload")[-255:],
+        original_name=(without_control_chars(file_name or "") or "upload")[-255:],
         file_format=file_format,
         source_bytes=raw,
         encoding=encoding,
@@ -144,14 +145,19 @@ def build_preview(*, job_id: int) -> None:
         return
     finally:
         reporter.close()
-    ImportJob.objects.filter(pk=job.pk, status=Status.PLANNING).update(
-        status=Status.PREVIEWED,
-        parsed_rows=parsed.to_json(),
-        preview=plan.to_json(),
-        rows_total=parsed.total,
-        rows_done=parsed.total,
-        updated_at=timezone.now(),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a refused value leaves the job to be marked failed
+            ImportJob.objects.filter(pk=job.pk, status=Status.PLANNING).update(
+                status=Status.PREVIEWED,
+                parsed_rows=parsed.to_json(),
+                preview=plan.to_json(),
+                rows_total=parsed.total,
+                rows_done=parsed.total,
+                updated_at=timezone.now(),
+            )
+    except DatabaseError:
+        logger.exception("import job %s: storing the preview failed", job.pk)
+        _fail(job.pk, Status.PLANNING, "The file could not be prepared for the preview. Nothing was imported.")
 
 
 def confirm_import(
@@ -197,8 +203,11 @@ def run_import(*, job_id: int) -> None:
         return
     finally:
         reporter.close()
+    # Done: the upload and its parsed rows are no longer needed; the preview stays to look back at.
     ImportJob.objects.filter(pk=job.pk, status=Status.APPLYING).update(
         status=Status.DONE,
+        source_bytes=b"",
+        parsed_rows=None,
         result=result.to_json(),
         rows_done=job.rows_total,
         finished_at=timezone.now(),

@@ -17,7 +17,7 @@ import re
 import vobject
 
 from .decoding import ImportFileError
-from .rows import ImportRow, RowError, clean_row, parse_date, split_values
+from .rows import ImportRow, RowError, clean_row, parse_date, split_values, without_control_chars
 
 FORMATS = {
     "linkedin": "LinkedIn (Connections.csv)",
@@ -376,7 +376,8 @@ def parse_vcards(text: str, *, max_rows: int) -> ParsedFile:
             card = vobject.readOne(card_text)
             row = row_from_vcard(card, line=line)
         except Exception as error:  # vobject raises many kinds on bad input; one bad card is one row error
-            errors.append(RowError(line, f"the card could not be read ({str(error)[:120] or type(error).__name__})"))
+            reason = without_control_chars(str(error))[:120] or type(error).__name__
+            errors.append(RowError(line, f"the card could not be read ({reason})"))
             continue
         result = clean_row(row) if isinstance(row, ImportRow) else row
         (errors if isinstance(result, RowError) else rows).append(result)

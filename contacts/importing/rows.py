@@ -136,12 +136,22 @@ def clean_row(row: ImportRow) -> ImportRow | RowError:
     return result
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_chars(text: str) -> str:
+    """Text minus control characters (a NUL from a decoded vCard value would not even store)."""
+    return _CONTROL_CHARS.sub("", text)
+
+
 def _clean_row(row: ImportRow) -> ImportRow | RowError:
     for name in TEXT_FIELDS:
-        setattr(row, name, " ".join(str(getattr(row, name) or "").split()) if name != "notes" else row.notes.strip())
-    row.emails = _unique_casefolded(row.emails)
-    row.phones = list(dict.fromkeys(p.strip() for p in row.phones if p and p.strip()))
-    row.tags = list(dict.fromkeys(t.strip()[:50] for t in row.tags if t and t.strip()))
+        value = without_control_chars(str(getattr(row, name) or ""))
+        setattr(row, name, value.strip() if name == "notes" else " ".join(value.split()))
+    row.emails = _unique_casefolded([without_control_chars(e) for e in row.emails])
+    row.phones = list(dict.fromkeys(without_control_chars(p).strip() for p in row.phones if p and p.strip()))
+    row.tags = list(dict.fromkeys(without_control_chars(t).strip()[:50] for t in row.tags if t and t.strip()))
+    row.tags = [tag for tag in row.tags if tag]
     if not row.first_name and row.last_name:
         row.first_name, row.last_name = row.last_name, ""
     if not row.first_name:
