@@ -1,9 +1,10 @@
 """bench import: a 30,000-row LinkedIn Connections.csv, our import end to end vs a plain
 django-import-export ModelResource import of the same rows, in the same run and database.
 
-Ours is the whole user path: decode the upload, parse it (notes lines, dates), preview it
-(match every row against the owner's contacts), then confirm it (re-match, write in one
-transaction with bulk statements, refresh the cadence). The peer is a plain ModelResource
+Ours is the whole user path through transfer.services: keep the upload, decode and parse
+it (notes lines, dates), preview it (match every row against the owner's contacts, store
+the preview on the job), then confirm it (re-match, write in one transaction with bulk
+statements, refresh the cadence). The peer is a plain ModelResource
 keyed on the LinkedIn URL, importing the same rows (already as its own columns) without a
 dry run first — the kindest possible setting for it.
 
@@ -29,11 +30,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from import_export import resources  # noqa: E402
 
-from contacts.importing import build_plan, decode_upload, parse_text  # noqa: E402
+from contacts.importing import decode_upload, parse_text  # noqa: E402
 from contacts.importing.apply import apply_import  # noqa: E402
-from contacts.importing.formats import detect_format  # noqa: E402
-from contacts.models import Classification, Contact  # noqa: E402
+from contacts.models import Classification, Contact, ImportJob  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
+from transfer import services  # noqa: E402
 
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -57,15 +58,19 @@ def linkedin_file(rows: list[list[str]]) -> bytes:
 
 
 def ours(owner, raw: bytes) -> tuple[float, int]:
+    """The app's own path, as the import pages drive it (minus HTTP): upload → preview stored on
+    the job → confirm → written. Run in-process (the Celery task calls these same services)."""
     classification = Classification.objects.create(owner=owner, name="Acquaintances", contact_every_days=180)
+    settings.NETCRM_IMPORT_BACKGROUND_ROWS = 10**9  # in this process, not through a broker
     started = time.perf_counter()
-    text, _encoding = decode_upload(raw)
-    parsed = parse_text(text, file_format=detect_format(text), max_rows=settings.NETCRM_IMPORT_MAX_ROWS)
-    preview = build_plan(owner=owner, parsed=parsed)  # what the user sees before confirming
-    result = apply_import(owner=owner, parsed=parsed, classification=classification, tag_names=["linkedin"])
+    job = services.start_import(owner=owner, file_name="Connections.csv", raw=raw)
+    assert job.status == ImportJob.Status.PREVIEWED, job.error
+    services.confirm_import(job=job, classification=classification, tag_names=["linkedin"], update_matches=True)
     elapsed = time.perf_counter() - started
-    assert preview.counts["new"] == len(parsed.rows) == result.created, (preview.counts, result)
-    return elapsed, result.created
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.error
+    assert job.preview["counts"]["new"] == job.result["created"], (job.preview["counts"], job.result)
+    return elapsed, job.result["created"]
 
 
 def peer(owner, rows: list[list[str]]) -> tuple[float, int]:

@@ -56,7 +56,8 @@ class ImportRow:
         return f"{self.first_name} {self.last_name}".strip()
 
     def to_json(self) -> dict:
-        data = dataclasses.asdict(self)
+        # Not dataclasses.asdict: its deep copies cost seconds at 30,000 rows.
+        data = {field.name: getattr(self, field.name) for field in _ROW_FIELDS}
         data["birthday"] = self.birthday.isoformat() if self.birthday else None
         return data
 
@@ -65,6 +66,9 @@ class ImportRow:
         data = dict(data)
         data["birthday"] = datetime.date.fromisoformat(data["birthday"]) if data.get("birthday") else None
         return cls(**data)
+
+
+_ROW_FIELDS = dataclasses.fields(ImportRow)
 
 
 @dataclasses.dataclass
