@@ -143,3 +143,19 @@ def test_a_discarded_preview_is_gone_and_wrote_nothing(owner_client, owner):
     owner_client.post(reverse("transfer:import_discard", args=[job.pk]))
     assert not ImportJob.objects.filter(pk=job.pk).exists()
     assert not Contact.objects.exists()
+
+
+def test_two_rows_matching_one_contact_update_it_once(owner_client, owner):
+    ada = ContactFactory(owner=owner, first_name="Ada", last_name="Lovelace", company="Analytical Engines Ltd")
+    raw = (
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Ada,Lovelace,https://www.linkedin.com/in/ada,ada@new.example,Analytical Engines Ltd,Countess,05 Mar 2021\n"
+        b"Ada,Lovelace,https://www.linkedin.com/in/ada,ada@new.example,Analytical Engines Ltd,Writer,06 Mar 2021\n"
+    )
+    _r, job = upload(owner_client, raw, "Connections.csv")
+    assert [e["action"] for e in job.preview["entries"]] == ["update", "duplicate"]
+    assert job.preview["entries"][1]["message"] == "the same contact as line 2"
+    confirm(owner_client, job)
+    assert [e.address for e in ada.emails.all()] == ["ada@new.example"]
+    ada.refresh_from_db()
+    assert ada.job_title == "Countess"

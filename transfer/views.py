@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from contacts.importing import ImportFileError, decode_upload
-from contacts.importing.formats import FORMATS, find_header
+from contacts.importing.formats import find_header
 from contacts.importing.plan import ACTIONS
 from contacts.models import ImportJob
 from contacts.ownership import get_owned_or_404
@@ -180,4 +180,4 @@ def restore(request):
                 f"Restored {counts.get('contacts', 0)} contacts and {counts.get('interactions', 0)} interactions.",
             )
             return redirect("contacts:list")
-    return render(request, "transfer/export.html", {"restore_form": form, "formats": FORMATS}, status=400)
+    return render(request, "transfer/export.html", {"restore_form": form}, status=400)

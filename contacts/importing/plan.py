@@ -68,6 +68,7 @@ def build_plan(*, owner, parsed: ParsedFile, progress: Progress | None = None) -
     """Classify every row of ``parsed`` against ``owner``'s contacts. Reads only; a few queries."""
     matcher = Matcher(owner)
     entries: list[dict] = []
+    line_of_contact: dict[int, int] = {}  # an existing contact already matched, by which line
     total = parsed.total
     for index, row in enumerate(parsed.rows):
         entry = {"line": row.line, "row": index, "name": row.full_name, "company": row.company}
@@ -77,7 +78,10 @@ def build_plan(*, owner, parsed: ParsedFile, progress: Progress | None = None) -
             matcher.remember_new(row)
         elif match.duplicate_of_line is not None:
             entry.update(action=DUPLICATE, message=f"same {match.matched_by} as line {match.duplicate_of_line}")
+        elif match.contact_id in line_of_contact:
+            entry.update(action=DUPLICATE, message=f"the same contact as line {line_of_contact[match.contact_id]}")
         else:
+            line_of_contact[match.contact_id] = row.line
             contact_id = match.contact_id
             existing = matcher.contacts[contact_id]
             have_emails = {e.lower() for e in matcher.emails.get(contact_id, [])}
