@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +135,29 @@ def test_a_failure_half_way_through_writing_leaves_nothing_behind(owner_client, 
     assert "nothing was imported" in job.error
     assert not Contact.objects.exists()
     assert not ContactEmail.objects.exists()
+
+
+@FUZZ
+@given(file=csv_files() | st.binary(max_size=2000).map(lambda raw: (raw, 0)))
+def test_random_files_to_the_admin_import_never_give_a_500_or_a_partial_write(admin_staff_client, file):
+    raw, _columns = file
+    before = Contact.objects.count()
+    buffer = io.BytesIO(raw)
+    buffer.name = "fuzz.csv"
+    preview = admin_staff_client.post(
+        reverse("admin:contacts_contact_import"), {"import_file": buffer, "format": 0, "resource": 0}
+    )
+    assert preview.status_code == 200
+    assert Contact.objects.count() == before  # the admin's preview writes nothing
+    confirm_form = (preview.context or {}).get("confirm_form")
+    if confirm_form is not None:
+        done = admin_staff_client.post(reverse("admin:contacts_contact_process_import"), confirm_form.initial)
+        assert done.status_code in (200, 302)
+
+
+@pytest.fixture
+def admin_staff_client(client, db):
+    from .test_admin import make_staff
+
+    client.force_login(make_staff("fuzz-staffer"))
+    return client
