@@ -5,7 +5,8 @@ resource (``contacts.resources``) go through this package, so a file means the s
 whichever door it comes in by:
 
 - ``decoding``  bytes → text (UTF-8 with/without BOM, UTF-16, Windows-1252) or a clear refusal;
-- ``formats``   text → ``ParsedFile``: LinkedIn, Google, vCard (vobject), any CSV through a mapping;
+- ``formats``   text → ``ParsedFile``: LinkedIn, Google, any CSV through a mapping (and vCard via ``vcard``);
+- ``vcard``     vCard 2.1/3.0/4.0 through vobject, one card at a time;
 - ``rows``      ``ImportRow``, the common shape every format is parsed into, and its validation;
 - ``matching``  which existing contact a row is (email, then LinkedIn URL, then name + company);
 - ``plan``      the preview: each row new, matching (with the fields that would change),

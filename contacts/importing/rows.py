@@ -188,3 +188,32 @@ def _clean_row(row: ImportRow) -> ImportRow | RowError:
                 row.line, f"phone number “{number[:50]}…” is longer than {phone_limit} characters", "phones"
             )
     return row
+
+
+@dataclasses.dataclass
+class ParsedFile:
+    format: str
+    rows: list[ImportRow]
+    errors: list[RowError]
+    headers: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + len(self.errors)
+
+    def to_json(self) -> dict:
+        return {
+            "format": self.format,
+            "headers": self.headers,
+            "rows": [row.to_json() for row in self.rows],
+            "errors": [error.to_json() for error in self.errors],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ParsedFile:
+        return cls(
+            format=data["format"],
+            headers=data.get("headers", []),
+            rows=[ImportRow.from_json(row) for row in data["rows"]],
+            errors=[RowError(**error) for error in data["errors"]],
+        )
