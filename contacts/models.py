@@ -268,3 +268,74 @@ class Interaction(models.Model):
             raise ValidationError({"contribution_kind": "Say what kind of contribution this was."})
         if self.contribution_kind and not self.contribution_direction:
             raise ValidationError({"contribution_direction": "Say whether you gave or received it."})
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: parsed, previewed, confirmed, written (contacts.importing).
+
+    The upload is kept in the database, not on a disk, so a Celery worker on another machine
+    can read it. Status moves forward only through ``claim`` (a conditional UPDATE), so a
+    double click or a redelivered task never runs a step twice.
+    """
+
+    class Status(models.TextChoices):
+        NEEDS_MAPPING = "needs_mapping", "Choose the columns"
+        PLANNING = "planning", "Reading the file"
+        PREVIEWED = "previewed", "Ready to confirm"
+        APPLYING = "applying", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    RUNNING = (Status.PLANNING, Status.APPLYING)
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=20)
+    source_bytes = models.BinaryField()
+    encoding = models.CharField(max_length=20, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    column_mapping = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    in_background = models.BooleanField(default=False)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    parsed_rows = models.JSONField(null=True, blank=True, editable=False)
+    preview = models.JSONField(null=True, blank=True, editable=False)
+    options = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="importjob_owner_created_idx")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("transfer:import_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+    def claim(self, *, from_status: str, to_status: str, **changes) -> bool:
+        """Move from one status to the next only if still in ``from_status``; True if this call did."""
+        claimed = ImportJob.objects.filter(pk=self.pk, status=from_status).update(
+            status=to_status, updated_at=timezone.now(), **changes
+        )
+        if claimed:
+            self.refresh_from_db()
+        return bool(claimed)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from import_export import fields, resources, widgets
 
 from . import services
 from .cadence import refresh_cadence
+from .importing.formats import guess_mapping, row_from_cells
+from .importing.matching import Matcher
+from .importing.rows import ImportRow, RowError, clean_row
 from .models import Classification, Contact
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -34,12 +36,6 @@ def contacts_csv(*, queryset, owner) -> str:
     return safe.csv
 
 
-def _split(value) -> list[str]:
-    if value in (None, ""):
-        return []
-    return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
-
-
 class OwnedForeignKeyWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, field, owner):
         super().__init__(model, field)
@@ -58,6 +54,10 @@ class OwnedForeignKeyWidget(widgets.ForeignKeyWidget):
 
 
 class ContactResource(resources.ModelResource):
+    """The admin's import reads rows with the same rules as every other import
+    (``contacts.importing``): the same column names, cleaning, validation and matching — an
+    owned ``id`` first, then email, LinkedIn URL, or name and company."""
+
     emails = fields.Field(column_name="emails", attribute=None)
     phones = fields.Field(column_name="phones", attribute=None)
     tags = fields.Field(column_name="tags", attribute=None)
@@ -110,6 +110,34 @@ class ContactResource(resources.ModelResource):
     def dehydrate_tags(self, contact):
         return "; ".join(t.name for t in contact.tags.all())
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._headers = list(dataset.headers or [])
+        self._column_mapping = guess_mapping(self._headers)
+        self._matcher = Matcher(self.owner) if self.owner is not None else None
+
+    def _parsed(self, row) -> ImportRow | RowError:
+        """The row as ``contacts.importing`` reads it; kept (with the row itself, so its identity
+        stays unique) for the later steps of the same row."""
+        cached = getattr(self, "_last_parsed", None)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        cells = ["" if row.get(header) is None else str(row.get(header)) for header in self._headers]
+        parsed = row_from_cells(cells, self._column_mapping, line=0)
+        parsed = clean_row(parsed) if isinstance(parsed, ImportRow) else parsed
+        self._last_parsed = (row, parsed)
+        return parsed
+
+    def get_instance(self, instance_loader, row):
+        instance = super().get_instance(instance_loader, row)  # an owned id (foreign ids were blanked)
+        if instance is not None or getattr(self, "_matcher", None) is None:
+            return instance
+        parsed = self._parsed(row)
+        match = self._matcher.find(parsed) if isinstance(parsed, ImportRow) else None
+        if match is None or match.contact_id is None:
+            return None
+        return self.get_queryset().filter(pk=match.contact_id).first()
+
     def before_import_row(self, row, **kwargs):
         if self.owner is None:
             raise ValueError("An import needs an owner.")
@@ -125,11 +153,9 @@ class ContactResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors.update(error.error_dict)
-        for address in _split(row.get("emails")):
-            try:
-                validate_email(address)
-            except ValidationError:
-                errors["emails"] = [ValidationError(f"“{address}” is not a valid email address")]
+        parsed = self._parsed(row)
+        if isinstance(parsed, RowError) and (parsed.field or "__all__") not in errors:
+            errors[parsed.field or "__all__"] = [ValidationError(parsed.message)]
         if errors:
             raise ValidationError(errors)
 
@@ -137,7 +163,8 @@ class ContactResource(resources.ModelResource):
         return Contact(owner=self.owner)
 
     def after_save_instance(self, instance, row, **kwargs):
-        services.set_contact_emails(contact=instance, addresses=_split(row.get("emails")))
-        services.set_contact_phones(contact=instance, numbers=_split(row.get("phones")))
-        instance.tags.set(services.get_or_create_tags(owner=self.owner, names=_split(row.get("tags"))))
+        parsed = self._parsed(row)
+        services.set_contact_emails(contact=instance, addresses=parsed.emails)
+        services.set_contact_phones(contact=instance, numbers=parsed.phones)
+        instance.tags.set(services.get_or_create_tags(owner=self.owner, names=parsed.tags))
         refresh_cadence(Contact.objects.filter(pk=instance.pk))

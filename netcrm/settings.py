@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "contacts",
     "strategy",
     "followups",
+    "transfer",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,12 @@ DIGEST_SCHEDULER_TIME_LIMIT = env_int("DIGEST_SCHEDULER_TIME_LIMIT", 600)
 DIGEST_SEND_TIME_LIMIT = env_int("DIGEST_SEND_TIME_LIMIT", 120)
 DIGEST_MAX_RETRIES = env_int("DIGEST_MAX_RETRIES", 5)
 DIGEST_RETRY_BACKOFF_SECONDS = env_int("DIGEST_RETRY_BACKOFF_SECONDS", 60)  # doubles each retry
+
+# Imports (transfer app): refuse bigger files clearly; run big ones as a Celery task.
+NETCRM_IMPORT_MAX_BYTES = env_int("NETCRM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+NETCRM_IMPORT_MAX_ROWS = env_int("NETCRM_IMPORT_MAX_ROWS", 50_000)
+NETCRM_IMPORT_BACKGROUND_ROWS = env_int("NETCRM_IMPORT_BACKGROUND_ROWS", 2_000)
+NETCRM_IMPORT_TIME_LIMIT = env_int("NETCRM_IMPORT_TIME_LIMIT", 900)
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:

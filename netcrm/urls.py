@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("plan/", include("strategy.urls")),
+    path("", include("transfer.urls")),
     path("", include("followups.urls")),
     path("", dashboard_views.home, name="home"),
 ]

@@ -1,0 +1,64 @@
+"""A user uploads LinkedIn's file, reads the preview, confirms; a big import's progress bar polls
+with htmx and the page turns into the result by itself."""
+
+from pathlib import Path
+
+import pytest
+
+from contacts.models import Contact, ImportJob
+from tests.factories import PASSWORD, ClassificationFactory, UserFactory
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "import" / "linkedin_connections.csv"
+
+
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_upload_preview_and_confirm_a_linkedin_file(page, screenshot_dir):
+    user = UserFactory(username="importer")
+    ClassificationFactory(owner=user, name="Acquaintances", contact_every_days=180)
+    log_in(page, "importer")
+    page.get_by_role("link", name="Import / export").click()
+    page.get_by_label("File").set_input_files(FIXTURE)
+    page.get_by_role("button", name="Upload and preview").click()
+    page.get_by_text("Ready to confirm").first.wait_for()
+    assert "“linus@example” is not a valid email address" in page.content()
+    assert not Contact.objects.exists()
+    page.screenshot(path=screenshot_dir / "preview-1280.png", full_page=True)
+
+    page.get_by_label("Classification").select_option(label="Acquaintances")
+    page.get_by_label("Tags").fill("linkedin")
+    page.get_by_role("button", name="Import 5 new").click()
+    page.get_by_text("5 new contacts").wait_for()
+    assert Contact.objects.filter(owner=user, classification__name="Acquaintances").count() == 5
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_bar_polls_and_the_page_shows_the_result_when_done(page, screenshot_dir):
+    user = UserFactory(username="waiter")
+    job = ImportJob.objects.create(
+        owner=user, original_name="Connections.csv", file_format="linkedin", status="applying",
+        in_background=True, rows_total=30000, rows_done=3000,
+    )  # fmt: skip
+    log_in(page, "waiter")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(job.get_absolute_url())
+    bar = page.locator(".progress-bar")
+    assert bar.inner_text() == "10%"
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=15000)
+    page.wait_for_function("document.querySelector('.progress-bar').innerText === '50%'")
+    page.screenshot(path=screenshot_dir / "progress-390.png", full_page=True)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="done", rows_done=30000, result={"created": 29990, "updated": 0, "unchanged": 10, "skipped_matches": 0,
+                                                "duplicates": 0, "errors": 0}
+    )  # fmt: skip
+    page.get_by_text("29990 new contacts").wait_for()
+    assert page.locator(".progress-bar").count() == 0

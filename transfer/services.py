@@ -1,0 +1,233 @@
+"""Import jobs: upload → (column mapping) → preview → confirm → written; small files at once,
+big ones in a Celery task. The rules themselves live in ``contacts.importing``.
+
+Every step moves the job's status forward with a conditional UPDATE (``ImportJob.claim``),
+so a double submit or a redelivered task never runs a step twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.utils import timezone
+
+from contacts.importing import ImportFileError, ParsedFile, build_plan, decode_upload, parse_text
+from contacts.importing.apply import apply_import
+from contacts.importing.formats import FORMATS, detect_format, estimate_rows, find_header, guess_mapping
+from contacts.importing.rows import without_control_chars
+from contacts.models import Classification, ImportJob
+
+logger = logging.getLogger(__name__)
+Status = ImportJob.Status
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_upload_size(size: int) -> None:
+    limit = settings.NETCRM_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportFileError(f"The file is {megabytes(size)}; the limit is {megabytes(limit)}. Split it first.")
+
+
+def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto") -> ImportJob:
+    """Keep the upload and start reading it. Raises ``ImportFileError`` for a file we cannot take;
+    writes no contact (that waits for ``confirm_import``)."""
+    check_upload_size(len(raw))
+    text, encoding = decode_upload(raw)
+    if file_format == "auto":
+        file_format = detect_format(text)
+    if file_format not in FORMATS:
+        raise ImportFileError(f"Unknown format “{file_format}”.")
+    job = ImportJob(
+        owner=owner,
+        original_name=(without_control_chars(file_name or "") or "upload")[-255:],
+        file_format=file_format,
+        source_bytes=raw,
+        encoding=encoding,
+        in_background=estimate_rows(text) >= settings.NETCRM_IMPORT_BACKGROUND_ROWS,
+        status=Status.PLANNING,
+    )
+    if file_format == "csv":
+        job.headers = find_header(text).cells
+        job.column_mapping = guess_mapping(job.headers)
+        job.status = Status.NEEDS_MAPPING
+    job.save()
+    if job.status == Status.PLANNING:
+        _schedule(job, "build")
+        if job.status == Status.FAILED:  # read at once and refused: say so on the upload form
+            job.delete()
+            raise ImportFileError(job.error)
+    return job
+
+
+def save_mapping(*, job: ImportJob, column_mapping: list[str]) -> bool:
+    """Store the user's column mapping and read the file with it; False if the job had moved on."""
+    if not job.claim(from_status=Status.NEEDS_MAPPING, to_status=Status.PLANNING, column_mapping=column_mapping):
+        return False
+    _schedule(job, "build")
+    return True
+
+
+def _schedule(job: ImportJob, step: str) -> None:
+    from . import tasks
+
+    if not job.in_background:
+        (build_preview if step == "build" else run_import)(job_id=job.pk)
+        job.refresh_from_db()
+        return
+    task = tasks.build_import_preview if step == "build" else tasks.run_import
+    transaction.on_commit(lambda: task.delay(job.pk))
+
+
+class ProgressReporter:
+    """Writes a job's progress where the progress page can see it, even from inside the import's
+    own transaction (through a second connection, PostgreSQL only). Inside an outer transaction
+    (a request or a test) the count is simply kept in that transaction."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.caller_in_transaction = connection.in_atomic_block
+        self._side = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not connection.in_atomic_block or self.caller_in_transaction:
+            ImportJob.objects.filter(pk=self.job_id).update(rows_done=done, rows_total=total)
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self._side is None:
+            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self._side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
+                [done, total, self.job_id],
+            )
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+
+
+def _fail(job_id: int, from_status: str, message: str) -> None:
+    ImportJob.objects.filter(pk=job_id, status=from_status).update(
+        status=Status.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def build_preview(*, job_id: int) -> None:
+    """Parse the upload and plan it against the owner's contacts. Reads contacts, writes only
+    the job. Idempotent: does nothing unless the job is waiting for it."""
+    job = ImportJob.objects.select_related("owner").filter(pk=job_id, status=Status.PLANNING).first()
+    if job is None:
+        return
+    reporter = ProgressReporter(job.pk)
+    try:
+        text, _encoding = decode_upload(bytes(job.source_bytes))
+        parsed = parse_text(
+            text,
+            file_format=job.file_format,
+            mapping=job.column_mapping or None,
+            max_rows=settings.NETCRM_IMPORT_MAX_ROWS,
+        )
+        reporter(0, parsed.total)
+        plan = build_plan(owner=job.owner, parsed=parsed, progress=reporter)
+    except ImportFileError as error:
+        _fail(job.pk, Status.PLANNING, str(error))
+        return
+    except Exception:
+        logger.exception("import job %s: reading the file failed", job.pk)
+        _fail(job.pk, Status.PLANNING, "The file could not be read. Nothing was imported.")
+        return
+    finally:
+        reporter.close()
+    try:
+        with transaction.atomic():  # a savepoint: a refused value leaves the job to be marked failed
+            ImportJob.objects.filter(pk=job.pk, status=Status.PLANNING).update(
+                status=Status.PREVIEWED,
+                parsed_rows=parsed.to_json(),
+                preview=plan.to_json(),
+                rows_total=parsed.total,
+                rows_done=parsed.total,
+                updated_at=timezone.now(),
+            )
+    except DatabaseError:
+        logger.exception("import job %s: storing the preview failed", job.pk)
+        _fail(job.pk, Status.PLANNING, "The file could not be prepared for the preview. Nothing was imported.")
+
+
+def confirm_import(
+    *, job: ImportJob, classification: Classification | None, tag_names: list[str], update_matches: bool
+) -> bool:
+    """The user said go: claim the job and write it (now, or in a task). False if already claimed."""
+    if classification is not None and classification.owner_id != job.owner_id:
+        raise ValueError("The classification belongs to another user.")
+    options = {
+        "classification_id": classification.pk if classification else None,
+        "tag_names": tag_names,
+        "update_matches": update_matches,
+    }
+    if not job.claim(from_status=Status.PREVIEWED, to_status=Status.APPLYING, options=options, rows_done=0):
+        return False
+    _schedule(job, "apply")
+    return True
+
+
+def run_import(*, job_id: int) -> None:
+    """Write a confirmed job in one transaction, then record the outcome. Safe to run twice: the
+    second run finds the job finished, or (after a crash rolled everything back) redoes it all."""
+    job = ImportJob.objects.select_related("owner").filter(pk=job_id, status=Status.APPLYING).first()
+    if job is None:
+        return
+    options = job.options
+    classification = None
+    if options.get("classification_id"):
+        classification = Classification.objects.for_user(job.owner).filter(pk=options["classification_id"]).first()
+    reporter = ProgressReporter(job.pk)
+    try:
+        result = apply_import(
+            owner=job.owner,
+            parsed=ParsedFile.from_json(job.parsed_rows),
+            classification=classification,
+            tag_names=options.get("tag_names", []),
+            update_matches=options.get("update_matches", True),
+            progress=reporter,
+        )
+    except Exception:
+        logger.exception("import job %s: writing failed", job.pk)
+        _fail(job.pk, Status.APPLYING, "Writing the contacts failed, so nothing was imported. Try again.")
+        return
+    finally:
+        reporter.close()
+    # Done: the upload and its parsed rows are no longer needed; the preview stays to look back at.
+    ImportJob.objects.filter(pk=job.pk, status=Status.APPLYING).update(
+        status=Status.DONE,
+        source_bytes=b"",
+        parsed_rows=None,
+        result=result.to_json(),
+        rows_done=job.rows_total,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def discard_import(*, job: ImportJob) -> bool:
+    """Throw away a job that is not being worked on (its upload and preview); contacts stay."""
+    if job.is_running and not is_stale(job):
+        return False
+    ImportJob.objects.filter(pk=job.pk, status=job.status).delete()
+    return True
+
+
+def is_stale(job: ImportJob) -> bool:
+    """A running job nobody has touched for longer than a task may run: its worker died."""
+    limit = datetime.timedelta(seconds=settings.NETCRM_IMPORT_TIME_LIMIT + 60)
+    return job.is_running and timezone.now() - job.updated_at > limit
+
+
+def jobs_for(*, owner):
+    return ImportJob.objects.for_user(owner).defer("source_bytes", "parsed_rows", "preview")
