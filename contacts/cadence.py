@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from .freshness import touch
+
 
 class AddDays(models.Func):
     """``moment + days`` in SQL (whole 24-hour days); NULL days give NULL."""
@@ -60,6 +62,7 @@ def refresh_cadence(contacts: QuerySet) -> int:
     Call it after any write that changes an interaction, a contact's classification or
     override, or a classification's frequency. Idempotent; returns the rows touched.
     """
+    touch(contacts.order_by().values_list("owner_id", flat=True).distinct())
     newest = _newest_interaction_at()
     return contacts.order_by().update(
         last_interaction_at=newest,

@@ -7,7 +7,7 @@ import dataclasses
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
@@ -78,24 +78,28 @@ def _still_to_reach(owner):
 
 def todays_outreach(*, owner, day: Day, size: int) -> list[Contact]:
     """Up to ``size`` contacts to reach today: due by tonight, not skipped today, the most
-    overdue relative to their frequency first, then in the classifications' order. One query."""
+    overdue relative to their frequency first, then in the classifications' order.
+
+    Two queries: rank and cut in SQL, then fetch the few chosen with their last interaction
+    (so "where we left off" is looked up for five contacts, not for every due one)."""
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
-    open_reminder = Reminder.objects.filter(
-        contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, state=Reminder.State.OPEN
-    ).values("pk")[:1]
     skipped = OutreachSkip.objects.filter(contact=OuterRef("pk"), skipped_on=day.today)
-    contacts = (
+    ranked = (
         _still_to_reach(owner)
         .filter(next_due_at__lt=day.tomorrow_starts)
         .filter(~Exists(skipped))
-        .select_related("classification")
-        .annotate(
-            overdue_share=OverdueShare(models.Value(day.now), F("next_due_at"), every_days),
-            open_reminder_id=Subquery(open_reminder),
-        )
+        .annotate(overdue_share=OverdueShare(models.Value(day.now), F("next_due_at"), every_days))
         .order_by("-overdue_share", F("classification__display_order").asc(nulls_last=True), "pk")
+        .values_list("pk", "overdue_share")[:size]
     )
-    return list(with_last_interaction(contacts, contact_ref="pk")[:size])
+    shares = dict(ranked)
+    chosen = with_last_interaction(
+        Contact.objects.filter(pk__in=list(shares)).select_related("classification"), contact_ref="pk"
+    )
+    by_pk = {contact.pk: contact for contact in chosen}
+    for pk, share in shares.items():
+        by_pk[pk].overdue_share = share
+    return [by_pk[pk] for pk in shares]
 
 
 @dataclasses.dataclass

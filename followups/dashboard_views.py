@@ -3,11 +3,15 @@
 import datetime
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from contacts.freshness import version
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 from strategy.selectors import plan_state
@@ -27,15 +31,31 @@ def _counts_context(request, day):
 
 
 def home(request):
-    """Whom to reach out to today and what to say; whether the network is kept warm."""
+    """Whom to reach out to today and what to say; whether the network is kept warm.
+
+    The body is cached per session (its forms carry the session's CSRF token), per version of
+    the user's data (contacts.freshness: any write moves it) and per local day (the lists
+    and counts are "as of today"), so a repeat visit costs a cache lookup, not seventeen queries.
+    """
     day, zone = _today()
+    key = f"dashboard:v1:{request.user.pk}:{request.session.session_key}:{version(request.user.pk)}:{day.today}:{zone}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("followups/dashboard/body.html", _dashboard_context(request, day, zone), request)
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    return render(request, "followups/dashboard.html", {"body": mark_safe(body)})
+
+
+DASHBOARD_CACHE_SECONDS = 60 * 60 * 24
+
+
+def _dashboard_context(request, day, zone) -> dict:
     preferences = services.preferences_for(request.user)
     plan = plan_state(owner=request.user, now=day.now)
-    has_contacts = Contact.objects.for_user(request.user).exists()
     activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
     context = {
         "day": day,
-        "has_contacts": has_contacts,
+        "has_contacts": Contact.objects.for_user(request.user).exists(),
         "today": dashboard.todays_outreach(owner=request.user, day=day, size=preferences.outreach_list_size),
         "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone),
         "plan": plan,
@@ -55,7 +75,7 @@ def home(request):
         {"week": str(w.week_starting), "interactions": w.interactions, "given": w.given, "received": w.received}
         for w in activity
     ]
-    return render(request, "followups/dashboard.html", context)
+    return context
 
 
 def row_result(request, text):

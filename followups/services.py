@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts import services as contact_services
+from contacts.freshness import touch
 from contacts.models import Contact, Interaction
 
 from .digest.schedule import reschedule
@@ -160,6 +161,7 @@ def snooze_contact(*, contact: Contact, until: datetime.datetime) -> Reminder:
 def add_to_week_plan(*, owner, contacts, week_starting: datetime.date) -> int:
     """Add contacts to the week's plan (already planned ones are left as they are)."""
     entries = [WeekPlanEntry(owner=owner, contact=contact, week_starting=week_starting) for contact in contacts]
+    touch([owner.pk])
     return len(WeekPlanEntry.objects.bulk_create(entries, ignore_conflicts=True))
 
 

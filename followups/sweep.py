@@ -20,6 +20,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from contacts.freshness import touch
 from contacts.models import Contact, Interaction
 from strategy.models import PersonMet
 
@@ -107,9 +108,9 @@ def due_promises_without_reminder(now: datetime.datetime) -> models.QuerySet[Com
 
 
 def wake_snoozed(now: datetime.datetime) -> int:
-    return Reminder.objects.filter(state=Reminder.State.SNOOZED, snoozed_until__lte=now).update(
-        state=Reminder.State.OPEN, snoozed_until=None
-    )
+    waking = Reminder.objects.filter(state=Reminder.State.SNOOZED, snoozed_until__lte=now)
+    touch(waking.values_list("owner_id", flat=True).distinct())  # their dashboards change
+    return waking.update(state=Reminder.State.OPEN, snoozed_until=None)
 
 
 def raise_cadence_reminders(now: datetime.datetime) -> int:
@@ -180,7 +181,11 @@ def raise_event_followups(now: datetime.datetime) -> int:
         commitment=Value(None, output_field=models.BigIntegerField()),
         now=now,
     )
-    return _insert_reminders(rows)
+    raised = _insert_reminders(rows)
+    if raised:  # the dashboards' "events to follow up" change
+        raised_now = Reminder.objects.filter(kind=Reminder.Kind.EVENT_FOLLOWUP, created_at=now)
+        touch(raised_now.values_list("owner_id", flat=True).distinct())
+    return raised
 
 
 def run_sweep(*, now: datetime.datetime | None = None) -> SweepResult:

@@ -17,6 +17,17 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Each test gets its own empty in-process cache (the suite's Redis is the Celery broker)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner")

@@ -1,0 +1,62 @@
+"""A per-user version number of "everything the user owns", for caches of derived pages.
+
+Any write to a row with an owner bumps that owner's version: single saves and deletes through
+the model signals wired in ``ContactsConfig.ready`` (cache bookkeeping, not business rules),
+and set-based writes (``QuerySet.update``, ``bulk_create``) by calling ``touch`` themselves
+(``refresh_cadence`` does, so every contact, interaction and classification write is covered).
+A page cached under the version is therefore never shown after the data behind it changed.
+The version lives in the cache (Redis in production, a file cache shared by the processes of
+the embedded default), so workers and web processes see the same number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "netcrm:owner-version:{}"
+VERSION_TTL = 60 * 60 * 24 * 30
+
+
+def version(owner_id: int) -> int:
+    return cache.get(VERSION_KEY.format(owner_id), 0)
+
+
+def touch(owner_ids: Iterable[int]) -> None:
+    """Move each owner's version forward now, and again when the transaction commits, so a
+    page rendered from not-yet-committed data is never cached under the final version."""
+    owner_ids = set(owner_ids)
+    _bump(owner_ids)
+    transaction.on_commit(lambda: _bump(owner_ids))
+
+
+def _bump(owner_ids: set[int]) -> None:
+    for owner_id in owner_ids:
+        key = VERSION_KEY.format(owner_id)
+        if not cache.add(key, 1, VERSION_TTL):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.set(key, 1, VERSION_TTL)
+
+
+def owner_of(instance) -> int | None:
+    """The owner id of a row that has one directly or through its event or contact."""
+    for path in ("owner_id", "event.owner_id", "contact.owner_id"):
+        target = instance
+        try:
+            for part in path.split("."):
+                target = getattr(target, part)
+        except Exception:  # a related row already deleted, or no such attribute
+            continue
+        if isinstance(target, int):
+            return target
+    return None
+
+
+def on_write(sender, instance, **kwargs) -> None:
+    owner_id = owner_of(instance)
+    if owner_id is not None:
+        touch([owner_id])
