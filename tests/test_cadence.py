@@ -68,8 +68,9 @@ class TestCadenceRule:
         contacts = ContactFactory.create_batch(20, owner=owner, classification=clients)
         refresh_cadence(Contact.objects.filter(owner=owner))
         clients.contact_every_days = 10
-        # savepoint, UPDATE the classification, one UPDATE for all its contacts, release
-        with django_assert_num_queries(4):
+        # savepoint, UPDATE the classification, their owners (for cached pages), one UPDATE for
+        # all its contacts, release
+        with django_assert_num_queries(5):
             services.save_classification(classification=clients)
         for contact in contacts:
             assert stored_next_due(contact) == contact.created_at + datetime.timedelta(days=10)

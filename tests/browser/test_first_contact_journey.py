@@ -16,7 +16,7 @@ def test_sign_up_add_a_contact_and_log_an_interaction(page, screenshot_dir):
     page.get_by_role("button", name="Sign up").click()
     page.get_by_text("Add your first contacts").wait_for()
 
-    page.get_by_role("link", name="Add a contact").click()
+    page.get_by_role("link", name="Add your first contacts").click()
     page.get_by_label("First name").fill("Katherine")
     page.get_by_label("Last name").fill("Johnson")
     page.get_by_label("Company").fill("NASA")

@@ -134,7 +134,7 @@ def test_the_strategy_pages_fit_a_phone_screen(page, screenshot_dir):
     page.get_by_label("Username").fill("maria")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Hello, maria").wait_for()
+    page.get_by_role("heading", name="Today's outreach").wait_for()
     from strategy.models import Event, Venue
 
     pages = [
