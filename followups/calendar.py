@@ -23,7 +23,7 @@ import secrets
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from contacts.models import Contact
 
@@ -207,7 +207,7 @@ def build_calendar(*, owner, zone, now: datetime.datetime | None = None) -> Cale
     calendar.add("x-wr-calname", "netcrm follow-ups")
     calendar.add("x-wr-timezone", str(zone))
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # an X- property is text unless typed
     stamp = now.astimezone(datetime.UTC)
     for entry in feed_entries(owner=owner, zone=zone, now=now):
         event = Event()

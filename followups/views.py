@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contacts.forms import InteractionForm
 from contacts.models import Contact, Interaction
@@ -208,7 +208,7 @@ def turn_off_calendar_feed(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The iCalendar feed behind a secret URL (calendar apps cannot log in). An unknown or
     replaced token is a 404, whoever asks."""

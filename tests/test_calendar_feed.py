@@ -89,6 +89,8 @@ class TestFeedContent:
         calendar = parse(client.get(feed_url(owner)))
         assert calendar["VERSION"] == "2.0"
         assert "netcrm" in str(calendar["PRODID"])
+        assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in calendar.to_ical()
+        assert b"X-PUBLISHED-TTL:PT1H" in calendar.to_ical()
         for event in calendar.walk("VEVENT"):
             assert event.decoded("dtstamp") == NOW
             assert event.decoded("dtend") == day_of(event) + datetime.timedelta(days=1)
@@ -241,8 +243,10 @@ class TestFeedAccess:
         owner.save()
         assert client.get(url).status_code == 404
 
-    def test_the_feed_only_answers_get(self, client, owner):
-        assert client.post(feed_url(owner)).status_code == 405
+    def test_the_feed_only_answers_get_and_head(self, client, owner):
+        url = feed_url(owner)
+        assert client.head(url).status_code == 200
+        assert client.post(url).status_code == 405
 
     def test_tokens_are_long_random_and_unique_per_user(self, owner, stranger):
         tokens = {services.regenerate_calendar_token(user=user).calendar_token for user in (owner, stranger)}
