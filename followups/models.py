@@ -7,6 +7,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Interaction
@@ -63,6 +64,13 @@ class FollowupPreferences(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def calendar_feed_url(self) -> str | None:
+        """The absolute URL calendar apps subscribe to, or None while the feed is off."""
+        if not self.calendar_token:
+            return None
+        return settings.SITE_URL + reverse("followups:calendar_feed", args=[self.calendar_token])
 
 
 class Commitment(models.Model):

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -145,11 +144,7 @@ def preferences(request):
         messages.success(request, "Settings saved.")
         return redirect(reverse("followups:preferences"))
     logs = DigestLog.objects.for_user(request.user)[:12]
-    feed_url = None
-    if current.calendar_token:
-        feed_url = settings.SITE_URL + reverse("followups:calendar_feed", args=[current.calendar_token])
-    context = {"form": form, "preferences": current, "logs": logs, "feed_url": feed_url}
-    return render(request, "followups/preferences.html", context)
+    return render(request, "followups/preferences.html", {"form": form, "preferences": current, "logs": logs})
 
 
 def snooze_week(request, pk):

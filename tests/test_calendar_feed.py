@@ -279,13 +279,13 @@ class TestSettingsCard:
     def test_the_settings_page_offers_to_create_a_feed(self, owner_client):
         response = owner_client.get(reverse("followups:preferences"))
         assert "Create my calendar feed URL" in response.content.decode()
-        assert response.context["feed_url"] is None
+        assert response.context["preferences"].calendar_feed_url is None
 
     def test_creating_then_regenerating_shows_the_absolute_url(self, owner_client, owner):
         owner_client.post(reverse("followups:regenerate_calendar_feed"))
         first = FollowupPreferences.objects.get(owner=owner).calendar_token
         response = owner_client.get(reverse("followups:preferences"))
-        assert response.context["feed_url"] == f"http://testserver-site/calendar/{first}.ics"
+        assert response.context["preferences"].calendar_feed_url == f"http://testserver-site/calendar/{first}.ics"
         assert f'value="http://testserver-site/calendar/{first}.ics"' in response.content.decode()
         response = owner_client.post(reverse("followups:regenerate_calendar_feed"), follow=True)
         second = FollowupPreferences.objects.get(owner=owner).calendar_token
