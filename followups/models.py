@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Interaction
@@ -49,6 +50,9 @@ class FollowupPreferences(models.Model):
     )
     # The next weekly slot in UTC; the scheduler claims a digest by moving it forward.
     next_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The secret in the user's calendar feed URL (followups.calendar); none until they create
+    # one. Kept in clear because the settings page shows the URL; regenerating replaces it.
+    calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 
@@ -66,6 +70,13 @@ class FollowupPreferences(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def calendar_feed_url(self) -> str | None:
+        """The absolute URL calendar apps subscribe to, or None while the feed is off."""
+        if not self.calendar_token:
+            return None
+        return settings.SITE_URL + reverse("followups:calendar_feed", args=[self.calendar_token])
 
 
 class Commitment(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -175,3 +176,20 @@ def set_week_plan(*, owner, contacts, week_starting: datetime.date) -> None:
 
 def remove_from_week_plan(*, owner, contact: Contact, week_starting: datetime.date) -> None:
     WeekPlanEntry.objects.for_user(owner).filter(contact=contact, week_starting=week_starting).delete()
+
+
+def regenerate_calendar_token(*, user) -> FollowupPreferences:
+    """Give ``user`` a new secret calendar feed URL (also the first one). One token per user
+    is stored, so the previous URL stops working as soon as this returns."""
+    preferences = preferences_for(user)
+    preferences.calendar_token = secrets.token_urlsafe(32)  # 43 characters, 256 random bits
+    FollowupPreferences.objects.filter(pk=preferences.pk).update(calendar_token=preferences.calendar_token)
+    return preferences
+
+
+def turn_off_calendar_feed(*, user) -> FollowupPreferences:
+    """Forget the user's calendar feed token: its URL answers 404 from now on."""
+    preferences = preferences_for(user)
+    preferences.calendar_token = None
+    FollowupPreferences.objects.filter(pk=preferences.pk).update(calendar_token=None)
+    return preferences

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import dashboard_views, views
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("followups/promises/<int:pk>/drop/", views.drop_commitment, name="drop_commitment"),
     path("followups/reminders/<int:pk>/snooze-week/", views.snooze_week, name="snooze_week"),
     path("settings/", views.preferences, name="preferences"),
+    path("settings/calendar-feed/regenerate/", views.regenerate_calendar_feed, name="regenerate_calendar_feed"),
+    path("settings/calendar-feed/turn-off/", views.turn_off_calendar_feed, name="turn_off_calendar_feed"),
+    # A token is secrets.token_urlsafe(32); anything else is not a feed (404 from the resolver).
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{32,64})\.ics$", views.calendar_feed, name="calendar_feed"),
     path("digest/preview/", views.digest_preview, name="digest_preview"),
     path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

@@ -6,18 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contacts.forms import InteractionForm
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 
-from . import dashboard_views, selectors, services
+from . import calendar, dashboard_views, selectors, services
 from .digest.content import build_digest, owner_id_from_unsubscribe_token, render_digest
 from .forms import CommitmentForm, PreferencesForm, SnoozeForm
 from .middleware import SESSION_KEY
@@ -176,3 +176,37 @@ def digest_unsubscribe(request, token):
         FollowupPreferences.objects.filter(pk=preferences.pk).update(digest_enabled=False)
         return render(request, "followups/unsubscribe.html", {"done": True})
     return render(request, "followups/unsubscribe.html", {"preferences": preferences})
+
+
+@require_POST
+def regenerate_calendar_feed(request):
+    had_feed = bool(services.preferences_for(request.user).calendar_token)
+    services.regenerate_calendar_token(user=request.user)
+    if had_feed:
+        messages.success(request, "New calendar feed URL created; the old one no longer works.")
+    else:
+        messages.success(request, "Calendar feed URL created. Add it to your calendar app as a subscription.")
+    return redirect(reverse("followups:preferences") + "#calendar-feed")
+
+
+@require_POST
+def turn_off_calendar_feed(request):
+    services.turn_off_calendar_feed(user=request.user)
+    messages.info(request, "Calendar feed turned off; its URL no longer works.")
+    return redirect(reverse("followups:preferences") + "#calendar-feed")
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request, token):
+    """The iCalendar feed behind a secret URL (calendar apps cannot log in). An unknown or
+    replaced token is a 404, whoever asks."""
+    preferences = calendar.preferences_for_token(token)
+    if preferences is None:
+        raise Http404("No calendar feed at this address.")
+    body = calendar.build_calendar(owner=preferences.owner, zone=preferences.zone).to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="netcrm.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,224 @@
+"""The calendar feed: a user's due follow-ups, open promises and contacts coming due, as an
+iCalendar (RFC 5545) file that calendar apps subscribe to through a secret URL.
+
+Every entry is an all-day event on its date in the user's time zone (a reminder is a "this
+day" matter, not an appointment), marked free so it never blocks time. UIDs are stable, so a
+calendar app updates an entry in place when it moves (a snooze, a new due moment):
+
+- ``cadence-<contact>-<due moment>@netcrm``: time to reconnect; the same UID before and after
+  the sweep raises the reminder, since the reminder keeps the contact's due moment;
+- ``reminder-<pk>@netcrm``: an event follow-up;
+- ``promise-<pk>@netcrm``: an open promise, on the day it is due (or snoozed to); its reminder
+  is not listed separately.
+
+Four queries (the token, reminders, promises, contacts coming due), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from icalendar import Calendar, Event, vDuration
+
+from contacts.models import Contact
+
+from .models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
+from .selectors import with_last_interaction
+from .sweep import reminded_for_current_due_moment
+
+UPCOMING_DAYS = 30
+PRODID = "-//netcrm//Follow-up calendar//EN"
+UID_DOMAIN = "netcrm"
+REFRESH_INTERVAL = datetime.timedelta(hours=1)
+
+
+def preferences_for_token(token: str) -> FollowupPreferences | None:
+    """The preferences (with their owner) whose calendar token is ``token``, else None."""
+    if not token:
+        return None
+    preferences = FollowupPreferences.objects.select_related("owner").filter(calendar_token=token).first()
+    # The lookup already matched; the constant-time check also guards a case-insensitive collation.
+    if preferences is None or not secrets.compare_digest(preferences.calendar_token, token):
+        return None
+    if not preferences.owner.is_active:
+        return None
+    return preferences
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedEntry:
+    uid: str
+    day: datetime.date
+    summary: str
+    description: str
+    url: str
+    category: str
+
+
+def _contact_url(contact: Contact) -> str:
+    return f"{settings.SITE_URL}{contact.get_absolute_url()}"
+
+
+def _description(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+def _pickup_lines(item) -> tuple[str, str]:
+    """Where the last conversation left off, from ``with_last_interaction``'s annotations."""
+    return (
+        f"Last time: {item.last_summary}" if item.last_summary else "",
+        f"Next step: {item.last_next_step}" if item.last_next_step else "",
+    )
+
+
+def _who(contact: Contact) -> str:
+    classification = contact.classification
+    return f"{contact.full_name} ({classification.name})" if classification else contact.full_name
+
+
+def _guidance(contact: Contact, message: str = "") -> str:
+    text = message or (contact.classification.message_guidance if contact.classification else "")
+    return f"What to say: {text}" if text else ""
+
+
+def _cadence_uid(contact_id: int, due_at: datetime.datetime) -> str:
+    return f"cadence-{contact_id}-{due_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}@{UID_DOMAIN}"
+
+
+def _reminder_entries(owner, zone) -> list[FeedEntry]:
+    reminders = with_last_interaction(
+        Reminder.objects.for_user(owner)
+        .filter(state__in=OPEN_STATES, commitment__isnull=True)
+        .select_related("contact__classification")
+        .order_by("due_at", "pk")
+    )
+    entries = []
+    for reminder in reminders:
+        contact = reminder.contact
+        snoozed = reminder.state == Reminder.State.SNOOZED and reminder.snoozed_until
+        day = timezone.localtime(reminder.snoozed_until if snoozed else reminder.due_at, zone).date()
+        if reminder.kind == Reminder.Kind.CADENCE:
+            uid, summary = _cadence_uid(contact.pk, reminder.due_at), f"Reconnect with {contact.full_name}"
+        else:
+            uid, summary = f"reminder-{reminder.pk}@{UID_DOMAIN}", f"Follow up with {contact.full_name}"
+        due_on = timezone.localtime(reminder.due_at, zone).date()
+        entries.append(
+            FeedEntry(
+                uid=uid,
+                day=day,
+                summary=summary,
+                description=_description(
+                    _who(contact),
+                    f"{reminder.get_kind_display()}, due {due_on:%a %d %b %Y}" + (" (snoozed)" if snoozed else ""),
+                    _guidance(contact, reminder.message),
+                    *_pickup_lines(reminder),
+                    _contact_url(contact),
+                ),
+                url=_contact_url(contact),
+                category=reminder.get_kind_display(),
+            )
+        )
+    return entries
+
+
+def _promise_entries(owner, zone) -> list[FeedEntry]:
+    snoozed_reminder = Reminder.objects.filter(commitment=OuterRef("pk"), state=Reminder.State.SNOOZED)
+    promises = with_last_interaction(
+        Commitment.objects.for_user(owner)
+        .filter(state=Commitment.State.OPEN)
+        .select_related("contact__classification")
+        .annotate(snoozed_until=Subquery(snoozed_reminder.values("snoozed_until")[:1]))
+        .order_by("due_on", "pk")
+    )
+    entries = []
+    for promise in promises:
+        contact = promise.contact
+        day = timezone.localtime(promise.snoozed_until, zone).date() if promise.snoozed_until else promise.due_on
+        entries.append(
+            FeedEntry(
+                uid=f"promise-{promise.pk}@{UID_DOMAIN}",
+                day=day,
+                summary=f"Promise to {contact.full_name}: {promise.description}",
+                description=_description(
+                    _who(contact),
+                    f"You promised: {promise.description}, by {promise.due_on:%a %d %b %Y}"
+                    + (" (snoozed)" if promise.snoozed_until else ""),
+                    *_pickup_lines(promise),
+                    _contact_url(contact),
+                ),
+                url=_contact_url(contact),
+                category=Reminder.Kind.PROMISE.label,
+            )
+        )
+    return entries
+
+
+def _upcoming_contact_entries(owner, zone, now: datetime.datetime) -> list[FeedEntry]:
+    """Contacts whose next due moment falls within UPCOMING_DAYS (or has passed) and who have
+    no reminder yet for it: what the sweep will raise."""
+    contacts = with_last_interaction(
+        Contact.objects.for_user(owner)
+        .filter(next_due_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS))
+        .filter(~reminded_for_current_due_moment())
+        .select_related("classification")
+        .order_by("next_due_at", "pk"),
+        contact_ref="pk",
+    )
+    return [
+        FeedEntry(
+            uid=_cadence_uid(contact.pk, contact.next_due_at),
+            day=timezone.localtime(contact.next_due_at, zone).date(),
+            summary=f"Reconnect with {contact.full_name}",
+            description=_description(
+                _who(contact),
+                f"Coming due: {Reminder.Kind.CADENCE.label.lower()}",
+                _guidance(contact),
+                *_pickup_lines(contact),
+                _contact_url(contact),
+            ),
+            url=_contact_url(contact),
+            category=Reminder.Kind.CADENCE.label,
+        )
+        for contact in contacts
+    ]
+
+
+def feed_entries(*, owner, zone, now: datetime.datetime | None = None) -> list[FeedEntry]:
+    """Everything the feed lists for ``owner``, dated in ``zone``, sorted by day. Three queries."""
+    now = now or timezone.now()
+    entries = _reminder_entries(owner, zone) + _promise_entries(owner, zone)
+    entries += _upcoming_contact_entries(owner, zone, now)
+    return sorted(entries, key=lambda entry: (entry.day, entry.uid))
+
+
+def build_calendar(*, owner, zone, now: datetime.datetime | None = None) -> Calendar:
+    """The user's feed as an ``icalendar.Calendar`` (serialise with ``.to_ical()``)."""
+    now = now or timezone.now()
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "netcrm follow-ups")
+    calendar.add("x-wr-timezone", str(zone))
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # an X- property is text unless typed
+    stamp = now.astimezone(datetime.UTC)
+    for entry in feed_entries(owner=owner, zone=zone, now=now):
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.day)
+        event.add("dtend", entry.day + datetime.timedelta(days=1))
+        event.add("summary", entry.summary)
+        event.add("description", entry.description)
+        event.add("url", entry.url)
+        event.add("categories", [entry.category])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar
