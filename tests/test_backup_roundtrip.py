@@ -375,7 +375,7 @@ def test_restore_through_the_page(client, owner, rich_network):
         (
             b'{"format": "netcrm-backup", "version": 1, "sections": {"strategy": {"events": '
             b'[{"ref": "event-1", "venue": "venue-9", "name": "X", "held_on": "2026-01-01"}]}}}',
-            "events[0]: its venue ('venue-9') is not in the backup.",
+            "events[0]: its venue 'venue-9' is not in the backup.",
         ),
         (
             b'{"format": "netcrm-backup", "version": 1, "sections": {"strategy": {"events": [{"name": "X", '
@@ -396,7 +396,7 @@ def test_restore_through_the_page(client, owner, rich_network):
         (
             b'{"format": "netcrm-backup", "version": 1, "sections": {"followups": {"reminders": '
             b'[{"contact": "contact-1", "kind": "cadence"}]}}}',
-            "reminders[0]: its contact ('contact-1') is not in the backup.",
+            "reminders[0]: its contact 'contact-1' is not in the backup.",
         ),
         (
             b'{"format": "netcrm-backup", "version": 1, "sections": {"followups": {"week_plan": ["Ada"]}}}',
@@ -416,13 +416,13 @@ def test_a_damaged_backup_is_refused_with_a_message_and_changes_nothing(raw, mes
 @pytest.mark.parametrize(
     ("section", "key", "index", "damage", "message"),
     [
-        ("strategy", "events", 1, {"venue": "venue-99"}, "events[1]: its venue ('venue-99') is not in the backup."),
+        ("strategy", "events", 1, {"venue": "venue-99"}, "events[1]: its venue 'venue-99' is not in the backup."),
         (
             "strategy",
             "people_met",
             2,
             {"event": "event-7"},
-            "people_met[2]: its event ('event-7') is not in the backup.",
+            "people_met[2]: its event 'event-7' is not in the backup.",
         ),
         ("strategy", "venues", 0, {"interaction_quality": 9}, "venues[0]: interaction_quality: Rate the interactions"),
         ("followups", "reminders", 4, {"state": "bogus"}, "reminders[4]: state: Value 'bogus' is not a valid choice."),
@@ -431,7 +431,7 @@ def test_a_damaged_backup_is_refused_with_a_message_and_changes_nothing(raw, mes
             "reminders",
             2,
             {"resolved_by": "interaction-42"},
-            "reminders[2]: its resolved by ('interaction-42') is not in the backup.",
+            "reminders[2]: its interaction (resolved_by) 'interaction-42' is not in the backup.",
         ),  # fmt: skip
         ("followups", "commitments", 0, {"due_on": "someday"}, "commitments[0].due_on"),
         ("followups", "digest_logs", 1, {"attempts": -1}, "digest_logs[1]: attempts:"),

@@ -98,7 +98,8 @@ def _pointed(refs: Refs, kind: str, item: dict, key: str, *, where: str, optiona
     try:
         return refs.pk(kind, str(value))
     except KeyError:
-        raise RestoreError(f"{where}: its {key.replace('_', ' ')} ({value!r}) is not in the backup.")
+        what = kind if key == kind else f"{kind} ({key})"
+        raise RestoreError(f"{where}: its {what} {value!r} is not in the backup.")
 
 
 def _remember(refs: Refs, kind: str, items: list, created: list) -> None:
