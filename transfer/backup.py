@@ -11,22 +11,29 @@ so a later one can point at rows of an earlier one through ``refs`` (e.g. an eve
 contacts met): the dump gives every row a stable reference (``refs.ref("contact", pk)``)
 and the restore maps it back to the new primary key (``refs.pk("contact", ref)``).
 
-Adding the section of another app takes a few lines, e.g. for strategy::
+The sections are "contacts" (classifications, tags, contacts with their emails and phones,
+interactions), "strategy" (plan, purposes with the contacts they serve, venues, events, people
+met) and "followups" (preferences, commitments, reminders, week plan, outreach skips, digest
+logs). Rows something points at carry a ``"ref"``: contacts, interactions (a reminder's
+``resolved_by``), venues, events, commitments. Adding the section of another app takes a few
+lines, e.g.::
 
     # backup.py
-    @section("strategy")
-    def dump_strategy(owner, refs):
-        from strategy.models import Venue
-        return {"venues": [plain_fields(v) for v in Venue.objects.for_user(owner)]}
+    @section("notes")
+    def dump_notes(owner, refs):
+        return {"notes": [{"contact": refs.ref("contact", n.contact_id), **plain_fields(n)}
+                          for n in Note.objects.for_user(owner)]}
 
     # restore.py
-    @restorer("strategy")
-    def restore_strategy(owner, data, refs):
-        from strategy.models import Venue
-        Venue.objects.bulk_create(build(Venue, item, where=f"venues[{i}]", owner=owner)
-                                  for i, item in enumerate(data["venues"]))
+    @restorer("notes")
+    def restore_notes(owner, data, refs):
+        Note.objects.bulk_create(
+            build(Note, item, where=f"notes[{i}]", owner=owner,
+                  contact_id=_pointed(refs, "contact", item, "contact", where=f"notes[{i}]"))
+            for i, item in enumerate(_list(data, "notes", "notes")))
 
-then add rows of those models to the data in ``tests/test_backup_roundtrip.py``: it compares
+then list those models in ``COVERED`` and add rows of them to the data in
+``tests/test_backup_roundtrip.py``: it compares
 every concrete field of every model the section dumps. ``plain_fields`` takes every concrete,
 non-relational field, so a field added to a model later is backed up without touching this.
 """
@@ -41,6 +48,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from contacts.models import Classification, Contact, Interaction, Tag
+from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
+from strategy.models import Event, PersonMet, Plan, Purpose, Venue
 
 BACKUP_FORMAT = "netcrm-backup"
 BACKUP_VERSION = 1
@@ -61,13 +70,18 @@ class Refs:
 
     def __init__(self):
         self._refs: dict[tuple[str, int], str] = {}
+        self._counts: dict[str, int] = {}
         self._pks: dict[tuple[str, str], int] = {}
 
     def ref(self, kind: str, pk: int) -> str:
         key = (kind, pk)
         if key not in self._refs:
-            self._refs[key] = f"{kind}-{sum(1 for k, _ in self._refs if k == kind) + 1}"
+            self._counts[kind] = self._counts.get(kind, 0) + 1
+            self._refs[key] = f"{kind}-{self._counts[kind]}"
         return self._refs[key]
+
+    def ref_or_none(self, kind: str, pk: int | None) -> str | None:
+        return None if pk is None else self.ref(kind, pk)
 
     def remember(self, kind: str, ref: str, pk: int) -> None:
         self._pks[(kind, ref)] = pk
@@ -114,10 +128,86 @@ def dump_contacts(owner, refs: Refs) -> dict:
         "classifications": [plain_fields(c) for c in Classification.objects.for_user(owner)],
         "tags": [plain_fields(t) for t in Tag.objects.for_user(owner)],
         "contacts": contact_items,
+        # "ref" lets a later section point at an interaction (a reminder resolved by it);
+        # a backup without it still restores (nothing can point at its interactions then).
         "interactions": [
-            {"contact": refs.ref("contact", i.contact_id), **plain_fields(i)}
+            {"ref": refs.ref("interaction", i.pk), "contact": refs.ref("contact", i.contact_id), **plain_fields(i)}
             for i in interactions.iterator(chunk_size=2000)
         ],
+    }
+
+
+@section("strategy")
+def dump_strategy(owner, refs: Refs) -> dict:
+    plan = Plan.objects.for_user(owner).first()
+    purposes = list(Purpose.objects.for_user(owner).order_by("created_at", "pk"))
+    served: dict[int, list[str]] = {}
+    links = (
+        Purpose.contacts.through.objects.filter(purpose__owner=owner)
+        .order_by("contact__created_at", "contact_id")
+        .values_list("purpose_id", "contact_id")
+    )
+    for purpose_id, contact_id in links:
+        served.setdefault(purpose_id, []).append(refs.ref("contact", contact_id))
+    venues = [
+        {"ref": refs.ref("venue", v.pk), **plain_fields(v)}
+        for v in Venue.objects.for_user(owner).order_by("created_at", "pk")
+    ]
+    events = [
+        {"ref": refs.ref("event", e.pk), "venue": refs.ref_or_none("venue", e.venue_id), **plain_fields(e)}
+        for e in Event.objects.for_user(owner).order_by("created_at", "pk")
+    ]
+    people_met = PersonMet.objects.filter(event__owner=owner).order_by(
+        "event__created_at", "event_id", "created_at", "pk"
+    )
+    return {
+        "plan": plain_fields(plan) if plan is not None else None,
+        "purposes": [{**plain_fields(p), "contacts": served.get(p.pk, [])} for p in purposes],
+        "venues": venues,
+        "events": events,
+        "people_met": [
+            {"event": refs.ref("event", m.event_id), "contact": refs.ref("contact", m.contact_id), **plain_fields(m)}
+            for m in people_met
+        ],
+    }
+
+
+# Derived: recomputed on restore by followups.digest.schedule.reschedule (the next weekly slot
+# after the moment of the restore), never restored as such: a stale slot would send at once.
+PREFERENCES_DERIVED = ("next_digest_at",)
+
+
+@section("followups")
+def dump_followups(owner, refs: Refs) -> dict:
+    preferences = FollowupPreferences.objects.for_user(owner).first()
+    commitments = [
+        {"ref": refs.ref("commitment", c.pk), "contact": refs.ref("contact", c.contact_id), **plain_fields(c)}
+        for c in Commitment.objects.for_user(owner).order_by("created_at", "pk")
+    ]
+    reminders = [
+        {
+            "contact": refs.ref("contact", r.contact_id),
+            "commitment": refs.ref_or_none("commitment", r.commitment_id),
+            "resolved_by": refs.ref_or_none("interaction", r.resolved_by_id),
+            **plain_fields(r),
+        }
+        for r in Reminder.objects.for_user(owner).order_by("created_at", "pk").iterator(chunk_size=2000)
+    ]
+    return {
+        "preferences": plain_fields(preferences, exclude=PREFERENCES_DERIVED) if preferences is not None else None,
+        "commitments": commitments,
+        "reminders": reminders,
+        "week_plan": [
+            {"contact": refs.ref("contact", w.contact_id), **plain_fields(w)}
+            for w in WeekPlanEntry.objects.for_user(owner).order_by("created_at", "pk")
+        ],
+        "outreach_skips": [
+            {"contact": refs.ref("contact", s.contact_id), **plain_fields(s)}
+            for s in OutreachSkip.objects.for_user(owner).order_by("skipped_on", "pk")
+        ],
+        # The digests already sent (or skipped): restored, so the new account neither shows an
+        # empty history nor gets a week's digest a second time.
+        "digest_logs": [plain_fields(d) for d in DigestLog.objects.for_user(owner).order_by("week_starting", "pk")],
     }
 
 

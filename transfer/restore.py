@@ -1,8 +1,11 @@
 """Restoring a backup (see backup.py for the format and how to add a section).
 
-Into an account with no contacts yet: the backup's classifications and tags replace the
-account's (a new account's starter set included), everything else is created. All sections
-in one transaction: a damaged file changes nothing and says which item is wrong.
+Into an account with no contacts yet: what an account has one of, or names uniquely, is
+replaced by the backup's: classifications and tags (a new account's starter set included),
+the plan and purposes, the follow-up preferences (a new account gets its plan and
+preferences on first visit). Everything else is created; a digest log of a week the account
+already has a log for is skipped (that week's digest went out to this account already).
+All sections in one transaction: a damaged file changes nothing and says which item is wrong.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from django.db import IntegrityError, transaction
 
 from contacts.cadence import refresh_cadence
 from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag
+from followups.digest.schedule import reschedule
+from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
+from strategy.models import Event, PersonMet, Plan, Purpose, Venue
 
-from .backup import BACKUP_FORMAT, BACKUP_VERSION, CONTACT_DERIVED, SECTIONS, Refs
+from .backup import BACKUP_FORMAT, BACKUP_VERSION, CONTACT_DERIVED, PREFERENCES_DERIVED, SECTIONS, Refs
 
 RESTORERS: dict[str, Callable] = {}
 BATCH_SIZE = 2000
@@ -48,10 +54,10 @@ def build(model, item, *, where: str, exclude: tuple[str, ...] = (), **extra):
         except ValidationError as error:
             raise RestoreError(f"{where}.{field.name}: {' '.join(error.messages)}")
     obj = model(**values, **extra)
+    # Relations come from refs the restorer has resolved (no query per row to re-check them).
+    relations = [field.name for field in model._meta.concrete_fields if field.is_relation]
     try:
-        obj.full_clean(
-            exclude=["owner", "contact", "classification"], validate_unique=False, validate_constraints=False
-        )
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
         raise RestoreError(f"{where}: {problems}")
@@ -76,6 +82,30 @@ def _list(data: dict, key: str, where: str) -> list:
     if not isinstance(value, list):
         raise RestoreError(f"{where}.{key} is not a list.")
     return value
+
+
+def _object(item, where: str) -> dict:
+    if not isinstance(item, dict):
+        raise RestoreError(f"{where} is not an object.")
+    return item
+
+
+def _pointed(refs: Refs, kind: str, item: dict, key: str, *, where: str, optional: bool = False) -> int | None:
+    """The new pk of the row ``item[key]`` refers to (``None`` for an optional empty one)."""
+    value = item.get(key)
+    if value is None and optional:
+        return None
+    try:
+        return refs.pk(kind, str(value))
+    except KeyError:
+        what = kind if key == kind else f"{kind} ({key})"
+        raise RestoreError(f"{where}: its {what} {value!r} is not in the backup.")
+
+
+def _remember(refs: Refs, kind: str, items: list, created: list) -> None:
+    for item, obj in zip(items, created, strict=True):
+        if item.get("ref") is not None:
+            refs.remember(kind, str(item["ref"]), obj.pk)
 
 
 @restorer("contacts")
@@ -132,8 +162,104 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
             raise RestoreError(f"{where}: its contact is not in the backup.")
         interactions.append(build(Interaction, item, where=where, owner=owner, contact_id=contact_id))
     created_interactions = _bulk_create_keeping(Interaction, interactions, "created_at")
+    _remember(refs, "interaction", _list(data, "interactions", "contacts"), created_interactions)
     refresh_cadence(Contact.objects.for_user(owner))
     return {"contacts": len(created_contacts), "interactions": len(created_interactions)}
+
+
+@restorer("strategy")
+def restore_strategy(owner, data: dict, refs: Refs) -> dict:
+    if data.get("plan") is not None:
+        plan = build(Plan, data["plan"], where="plan", owner=owner)
+        Plan.objects.for_user(owner).delete()
+        _bulk_create_keeping(Plan, [plan], "updated_at")
+
+    purpose_items = _list(data, "purposes", "strategy")
+    purposes = [build(Purpose, item, where=f"purposes[{i}]", owner=owner) for i, item in enumerate(purpose_items)]
+    through = Purpose.contacts.through
+    served = []
+    for i, item in enumerate(purpose_items):
+        for j, ref in enumerate(_list(item, "contacts", f"purposes[{i}]")):
+            where = f"purposes[{i}].contacts[{j}]"
+            served.append((i, _pointed(refs, "contact", {"contact": ref}, "contact", where=where)))
+    Purpose.objects.for_user(owner).delete()
+    created_purposes = Purpose.objects.bulk_create(purposes, batch_size=BATCH_SIZE)
+    through.objects.bulk_create(
+        [through(purpose_id=created_purposes[i].pk, contact_id=contact_id) for i, contact_id in served],
+        batch_size=BATCH_SIZE,
+    )
+
+    venue_items = [_object(item, f"venues[{i}]") for i, item in enumerate(_list(data, "venues", "strategy"))]
+    venues = Venue.objects.bulk_create(
+        [build(Venue, item, where=f"venues[{i}]", owner=owner) for i, item in enumerate(venue_items)],
+        batch_size=BATCH_SIZE,
+    )
+    _remember(refs, "venue", venue_items, venues)
+
+    event_items = [_object(item, f"events[{i}]") for i, item in enumerate(_list(data, "events", "strategy"))]
+    events = []
+    for i, item in enumerate(event_items):
+        where = f"events[{i}]"
+        venue_id = _pointed(refs, "venue", item, "venue", where=where, optional=True)
+        events.append(build(Event, item, where=where, owner=owner, venue_id=venue_id))
+    events = Event.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    _remember(refs, "event", event_items, events)
+
+    people_met = []
+    for i, item in enumerate(_list(data, "people_met", "strategy")):
+        where = f"people_met[{i}]"
+        item = _object(item, where)
+        event_id = _pointed(refs, "event", item, "event", where=where)
+        contact_id = _pointed(refs, "contact", item, "contact", where=where)
+        people_met.append(build(PersonMet, item, where=where, event_id=event_id, contact_id=contact_id))
+    PersonMet.objects.bulk_create(people_met, batch_size=BATCH_SIZE)
+    return {"purposes": len(purposes), "venues": len(venues), "events": len(events), "people_met": len(people_met)}
+
+
+def _for_contacts(model, refs: Refs, owner, data: dict, key: str, **pointers) -> tuple[list, list]:
+    """Build ``model`` rows of ``data[key]``, each for its contact (and the other ``pointers``:
+    field name -> ref kind, optional) and the owner. Returns the items and the unsaved rows."""
+    items = [_object(item, f"{key}[{i}]") for i, item in enumerate(_list(data, key, "followups"))]
+    rows = []
+    for i, item in enumerate(items):
+        where = f"{key}[{i}]"
+        related = {"contact_id": _pointed(refs, "contact", item, "contact", where=where)}
+        for name, kind in pointers.items():
+            related[f"{name}_id"] = _pointed(refs, kind, item, name, where=where, optional=True)
+        rows.append(build(model, item, where=where, owner=owner, **related))
+    return items, rows
+
+
+@restorer("followups")
+def restore_followups(owner, data: dict, refs: Refs) -> dict:
+    if data.get("preferences") is not None:
+        preferences = build(
+            FollowupPreferences, data["preferences"], where="preferences", exclude=PREFERENCES_DERIVED, owner=owner
+        )
+        reschedule(preferences)  # the next slot from now, never the backup's (it may be long past)
+        FollowupPreferences.objects.for_user(owner).delete()
+        preferences.save(force_insert=True)
+
+    commitment_items, commitments = _for_contacts(Commitment, refs, owner, data, "commitments")
+    commitments = Commitment.objects.bulk_create(commitments, batch_size=BATCH_SIZE)
+    _remember(refs, "commitment", commitment_items, commitments)
+
+    _items, reminders = _for_contacts(
+        Reminder, refs, owner, data, "reminders", commitment="commitment", resolved_by="interaction"
+    )
+    Reminder.objects.bulk_create(reminders, batch_size=BATCH_SIZE)
+    _items, week_plan = _for_contacts(WeekPlanEntry, refs, owner, data, "week_plan")
+    WeekPlanEntry.objects.bulk_create(week_plan, batch_size=BATCH_SIZE)
+    _items, skips = _for_contacts(OutreachSkip, refs, owner, data, "outreach_skips")
+    OutreachSkip.objects.bulk_create(skips, batch_size=BATCH_SIZE)
+
+    weeks_here = set(DigestLog.objects.for_user(owner).values_list("week_starting", flat=True))
+    logs = [
+        build(DigestLog, item, where=f"digest_logs[{i}]", owner=owner)
+        for i, item in enumerate(_list(data, "digest_logs", "followups"))
+    ]
+    DigestLog.objects.bulk_create([log for log in logs if log.week_starting not in weeks_here], batch_size=BATCH_SIZE)
+    return {"commitments": len(commitments), "reminders": len(reminders)}
 
 
 def restore_backup(*, owner, raw: bytes) -> dict:

@@ -19,6 +19,7 @@ from contacts.importing.formats import find_header
 from contacts.importing.plan import ACTIONS
 from contacts.models import ImportJob
 from contacts.ownership import get_owned_or_404
+from followups.middleware import SESSION_KEY as TIME_ZONE_SESSION_KEY
 
 from . import services
 from .backup import backup_json
@@ -175,6 +176,7 @@ def restore(request):
         except RestoreError as error:
             form.add_error("file", str(error))
         else:
+            request.session.pop(TIME_ZONE_SESSION_KEY, None)  # the restored preferences may move it
             messages.success(
                 request,
                 f"Restored {counts.get('contacts', 0)} contacts and {counts.get('interactions', 0)} interactions.",
