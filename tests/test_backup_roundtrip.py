@@ -25,6 +25,7 @@ from followups.services import (
     keep_commitment,
     preferences_for,
     record_commitment,
+    regenerate_calendar_token,
     save_preferences,
     skip_today,
 )
@@ -48,7 +49,7 @@ COVERED = {
 }
 NOT_BACKED_UP = {"contacts.importjob": "an upload on its way in, not the user's network"}
 # Fields a restore recomputes rather than copies (transfer.backup.PREFERENCES_DERIVED); checked apart.
-RECOMPUTED = {FollowupPreferences: {"next_digest_at"}}
+RECOMPUTED = {FollowupPreferences: {"next_digest_at", "calendar_token"}}  # recomputed / a secret, never copied
 # How a model's rows are found by their owner, when they have no owner column of their own.
 OWNER_PATH = {ContactEmail: "contact__owner", ContactPhone: "contact__owner", PersonMet: "event__owner"}
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -173,6 +174,7 @@ def _followups(owner, ada, mum, loner):
     preferences.outreach_list_size = 8
     save_preferences(preferences=preferences)
     FollowupPreferences.objects.filter(owner=owner).update(next_digest_at=moment(30))  # a slot long past
+    regenerate_calendar_token(user=owner)
     article = record_commitment(contact=ada, description="Send the article", due_on=datetime.date(2026, 5, 2),
                                 zone=BERLIN)  # fmt: skip
     intro = record_commitment(
@@ -293,6 +295,10 @@ def test_a_backup_restored_into_a_new_account_reproduces_every_field(owner, rich
     preferences = FollowupPreferences.objects.get(owner=newcomer)
     assert preferences.next_digest_at == next_slot(after=before_restore, zone=BERLIN, weekday=4, hour=7)
     assert "next_digest_at" not in document["sections"]["followups"]["preferences"]
+    # the calendar feed's secret never leaves the database; the new account has no feed yet
+    secret = FollowupPreferences.objects.get(owner=owner).calendar_token
+    assert secret and secret not in json.dumps(document)
+    assert preferences.calendar_token is None
     # and the file it makes is the same file, but for the moment it was made
     again = backup(owner=newcomer)
     assert json.loads(backup_json(owner=newcomer))["sections"] == document["sections"]

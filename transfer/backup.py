@@ -172,9 +172,11 @@ def dump_strategy(owner, refs: Refs) -> dict:
     }
 
 
-# Derived: recomputed on restore by followups.digest.schedule.reschedule (the next weekly slot
-# after the moment of the restore), never restored as such: a stale slot would send at once.
-PREFERENCES_DERIVED = ("next_digest_at",)
+# Not in a backup as such: ``next_digest_at`` is recomputed on restore by
+# followups.digest.schedule.reschedule (a stale slot would send at once); ``calendar_token`` is a
+# secret that opens the calendar feed without a login, so it never leaves the database (the
+# restored account creates its own feed URL).
+PREFERENCES_DERIVED = ("next_digest_at", "calendar_token")
 
 
 @section("followups")
