@@ -142,7 +142,12 @@ def main():
         cursor.execute("VACUUM ANALYZE")
     print(f"one user with {args.contacts} contacts and {interaction_count} interactions")
 
-    with override_settings(ROOT_URLCONF="bench.dashboard", ALLOWED_HOSTS=["testserver"]):
+    plain_static = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # HTTPS as in production (DEBUG is off, so plain HTTP would be redirected).
+    with override_settings(ROOT_URLCONF="bench.dashboard", STORAGES=plain_static, SECURE_SSL_REDIRECT=False):
         client = Client()
         client.force_login(user)
         dashboard_ms = median_ms(client, "/", args.runs)

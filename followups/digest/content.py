@@ -182,7 +182,7 @@ def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datet
          "url": absolute_url_for("contacts:detail", entry.contact_id)}
         for entry in planned
     ]  # fmt: skip
-    unfinished = plan_state(owner=owner).unfinished
+    unfinished = plan_state(owner=owner, with_figures=False).unfinished
     plan_items = (
         [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(reverse("strategy:plan"))}]
         if unfinished
