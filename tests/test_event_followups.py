@@ -1,7 +1,6 @@
 """Event follow-up: people met and not contacted within two days get a reminder with the message."""
 
 import datetime
-import os
 
 import pytest
 import time_machine
@@ -159,8 +158,6 @@ def test_two_sweeps_at_once_raise_each_event_follow_up_once(met):
     from django.db import connection, connections, transaction
 
     if connection.vendor != "postgresql":
-        if os.environ.get("NETCRM_ALLOW_SQLITE") == "1" and not os.environ.get("NETCRM_REQUIRE_SERVICES"):
-            pytest.skip("quick SQLite run asked for explicitly; ./scripts/test.sh runs this on PostgreSQL")
         pytest.fail("run with ./scripts/test.sh: this test needs two real PostgreSQL connections")
     a_inserted, results, errors = threading.Event(), {}, []
 
