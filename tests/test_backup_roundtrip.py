@@ -351,9 +351,11 @@ def test_restore_through_the_page(client, owner, rich_network):
     raw = backup_json(owner=owner).encode()
     newcomer = UserFactory(username="newcomer")
     client.force_login(newcomer)
-    response = client.post(reverse("transfer:restore"), {"file": SimpleUploadedFile("backup.json", raw)})
-    assert response.status_code == 302
+    response = client.post(reverse("transfer:restore"), {"file": SimpleUploadedFile("backup.json", raw)}, follow=True)
     assert Contact.objects.filter(owner=newcomer).count() == 3
+    message = response.content.decode()
+    assert "Restored 3 contacts, 3 interactions" in message
+    assert "events" in message and "reminders" in message
 
 
 @pytest.mark.parametrize(

@@ -177,9 +177,7 @@ def restore(request):
             form.add_error("file", str(error))
         else:
             request.session.pop(TIME_ZONE_SESSION_KEY, None)  # the restored preferences may move it
-            messages.success(
-                request,
-                f"Restored {counts.get('contacts', 0)} contacts and {counts.get('interactions', 0)} interactions.",
-            )
+            restored = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if count)
+            messages.success(request, f"Restored {restored or 'an empty backup'}.")
             return redirect("contacts:list")
     return render(request, "transfer/export.html", {"restore_form": form}, status=400)
