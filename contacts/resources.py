@@ -115,6 +115,7 @@ class ContactResource(resources.ModelResource):
         self._headers = list(dataset.headers or [])
         self._column_mapping = guess_mapping(self._headers)
         self._matcher = Matcher(self.owner) if self.owner is not None else None
+        self._saved_contact_ids = []
 
     def _parsed(self, row) -> ImportRow | RowError:
         """The row as ``contacts.importing`` reads it; kept (with the row itself, so its identity
@@ -167,4 +168,10 @@ class ContactResource(resources.ModelResource):
         services.set_contact_emails(contact=instance, addresses=parsed.emails)
         services.set_contact_phones(contact=instance, numbers=parsed.phones)
         instance.tags.set(services.get_or_create_tags(owner=self.owner, names=parsed.tags))
-        refresh_cadence(Contact.objects.filter(pk=instance.pk))
+        self._saved_contact_ids.append(instance.pk)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # One set-based cadence refresh for every contact the import saved, not one per row.
+        if getattr(self, "_saved_contact_ids", None):
+            refresh_cadence(Contact.objects.filter(pk__in=self._saved_contact_ids))
