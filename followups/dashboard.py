@@ -12,12 +12,11 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contacts.models import Contact, Interaction
+from netcrm.dates import start_of_local_day
 from strategy.models import Event
 
-from .digest.schedule import week_starting
 from .models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
-from .selectors import with_last_interaction
-from .services import start_of_local_day
+from .selectors import Day, with_last_interaction
 
 
 class OverdueShare(models.Func):
@@ -43,28 +42,6 @@ class OverdueShare(models.Func):
             *now_params,
             *due_params,
             *days_params,
-        )
-
-
-@dataclasses.dataclass
-class Day:
-    today: datetime.date
-    now: datetime.datetime
-    today_starts: datetime.datetime
-    tomorrow_starts: datetime.datetime
-    week_ends: datetime.datetime
-    week_starting: datetime.date
-
-    @classmethod
-    def of(cls, now: datetime.datetime, zone) -> Day:
-        today = timezone.localtime(now, zone).date()
-        return cls(
-            today=today,
-            now=now,
-            today_starts=start_of_local_day(today, zone),
-            tomorrow_starts=start_of_local_day(today + datetime.timedelta(days=1), zone),
-            week_ends=start_of_local_day(today + datetime.timedelta(days=7), zone),
-            week_starting=week_starting(now, zone),
         )
 
 

@@ -9,10 +9,35 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from contacts.models import Contact, Interaction
+from netcrm.dates import start_of_local_day
 
+from .digest.schedule import week_starting
 from .models import Commitment, Reminder
-from .services import start_of_local_day
 from .sweep import reminded_for_current_due_moment
+
+
+@dataclasses.dataclass
+class Day:
+    """The user's today and the boundaries the follow-up lists are cut at, in UTC."""
+
+    today: datetime.date
+    now: datetime.datetime
+    today_starts: datetime.datetime
+    tomorrow_starts: datetime.datetime
+    week_ends: datetime.datetime
+    week_starting: datetime.date
+
+    @classmethod
+    def of(cls, now: datetime.datetime, zone) -> Day:
+        today = timezone.localtime(now, zone).date()
+        return cls(
+            today=today,
+            now=now,
+            today_starts=start_of_local_day(today, zone),
+            tomorrow_starts=start_of_local_day(today + datetime.timedelta(days=1), zone),
+            week_ends=start_of_local_day(today + datetime.timedelta(days=7), zone),
+            week_starting=week_starting(now, zone),
+        )
 
 
 def _latest_interaction(field: str, contact_ref: str):
@@ -85,11 +110,9 @@ def _reminder_rows(reminders, today, zone) -> list[BoardRow]:
 def followup_board(*, owner, zone, now: datetime.datetime | None = None, include_snoozed: bool = True) -> Board:
     """Overdue, due today, due this week, snoozed and promises for ``owner``, in their zone.
     Four queries (three without the snoozed section), whatever the number of rows."""
-    now = now or timezone.now()
-    today = timezone.localtime(now, zone).date()
-    today_starts = start_of_local_day(today, zone)
-    tomorrow_starts = start_of_local_day(today + datetime.timedelta(days=1), zone)
-    week_ends = start_of_local_day(today + datetime.timedelta(days=7), zone)
+    day = Day.of(now or timezone.now(), zone)
+    now, today = day.now, day.today
+    today_starts, tomorrow_starts, week_ends = day.today_starts, day.tomorrow_starts, day.week_ends
 
     reminders = with_last_interaction(
         Reminder.objects.for_user(owner).select_related("contact__classification", "commitment")

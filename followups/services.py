@@ -13,6 +13,7 @@ from django.utils import timezone
 from contacts import services as contact_services
 from contacts.freshness import touch
 from contacts.models import Contact, Interaction
+from netcrm.dates import start_of_local_day
 
 from .digest.schedule import reschedule
 from .models import OPEN_STATES, Commitment, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
@@ -51,11 +52,6 @@ def save_preferences(*, preferences: FollowupPreferences) -> FollowupPreferences
     reschedule(preferences)
     preferences.save()
     return preferences
-
-
-def start_of_local_day(day: datetime.date, zone) -> datetime.datetime:
-    """Midnight of ``day`` in ``zone`` as an aware datetime (DST-safe)."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
 
 
 @transaction.atomic

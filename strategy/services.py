@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contacts.cadence import refresh_cadence
 from contacts.models import Classification, Contact, ContactEmail
+from netcrm.dates import start_of_local_day
 
 from .models import STANDARD_PURPOSES, Event, PersonMet, Plan, Purpose, Venue
 
@@ -89,10 +90,6 @@ def save_venue(*, venue: Venue) -> Venue:
     venue.full_clean()
     venue.save()
     return venue
-
-
-def start_of_local_day(day: datetime.date, zone) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
 
 
 def save_event(*, event: Event, zone) -> Event:

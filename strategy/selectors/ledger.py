@@ -15,6 +15,7 @@ from contacts.models import (
     ContributionKind,
     Interaction,
 )
+from netcrm.dates import start_of_local_day
 
 # --- givers gain ------------------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ def ledger_by_month(*, owner, zone, months: int = 12, today: datetime.date | Non
     months including empty ones. One query."""
     today = today or timezone.localdate(timezone=zone)
     first = _month_start(today, months - 1)
-    since = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    since = start_of_local_day(first, zone)
     rows = (
         Interaction.objects.for_user(owner)
         .filter(occurred_at__gte=since)

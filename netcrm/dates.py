@@ -1,0 +1,8 @@
+"""Small date helpers shared by the apps (no business rules)."""
+
+import datetime
+
+
+def start_of_local_day(day: datetime.date, zone) -> datetime.datetime:
+    """Midnight of ``day`` in ``zone`` as an aware datetime (DST-safe)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
