@@ -66,7 +66,7 @@ def refresh_cadence(contacts: QuerySet) -> int:
     newest = _newest_interaction_at()
     return contacts.order_by().update(
         last_interaction_at=newest,
-        next_due_at=AddDays(Coalesce(_newest_interaction_at(), F("created_at")), _effective_every_days()),
+        next_due_at=AddDays(Coalesce(newest, F("created_at")), _effective_every_days()),
     )
 
 

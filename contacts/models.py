@@ -224,10 +224,6 @@ class ContributionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class InteractionQuerySet(OwnedQuerySet):
-    pass
-
-
 class Interaction(models.Model):
     """One moment in a relationship's history; the newest one says where to pick up."""
 
@@ -244,7 +240,7 @@ class Interaction(models.Model):
     contribution_kind = models.CharField(max_length=20, choices=ContributionKind.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InteractionQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]

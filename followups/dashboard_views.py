@@ -78,13 +78,9 @@ def _dashboard_context(request, day, zone) -> dict:
     return context
 
 
-def row_result(request, text):
-    day, _ = _today()
-    return _row_result(request, None, text, day)
-
-
-def _row_result(request, contact, text, day):
+def row_result(request, text, day=None):
     """htmx: the row becomes a confirmation and the counts refresh out of band."""
+    day = day or _today()[0]
     if request.htmx:
         context = {"text": text, "oob_counts": True, **_counts_context(request, day)}
         return render(request, "followups/dashboard/row_result.html", context)
@@ -97,7 +93,7 @@ def skip(request, contact_pk):
     contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
     day, _ = _today()
     services.skip_today(contact=contact, day=day.today)
-    return _row_result(request, contact, f"Skipped {contact} for today.", day)
+    return row_result(request, f"Skipped {contact} for today.", day)
 
 
 @require_POST
@@ -112,7 +108,7 @@ def snooze(request, contact_pk):
             return render(request, "followups/includes/row_error.html", {"text": " ".join(error.messages)}, status=422)
         messages.error(request, " ".join(error.messages))
         return redirect("home")
-    return _row_result(request, contact, f"Snoozed {contact} for {'a day' if days == 1 else 'a week'}.", day)
+    return row_result(request, f"Snoozed {contact} for {'a day' if days == 1 else 'a week'}.", day)
 
 
 def plan_week(request):
@@ -133,7 +129,7 @@ def add_to_week(request, contact_pk):
     contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
     day, _ = _today()
     services.add_to_week_plan(owner=request.user, contacts=[contact], week_starting=day.week_starting)
-    return _row_result(request, contact, f"Added {contact} to this week's plan.", day)
+    return row_result(request, f"Added {contact} to this week's plan.", day)
 
 
 @require_POST

@@ -12,7 +12,7 @@ from contacts.models import Contact, Interaction
 from netcrm.dates import start_of_local_day
 
 from .digest.schedule import week_starting
-from .models import Commitment, Reminder
+from .models import OPEN_STATES, Commitment, Reminder
 from .sweep import reminded_for_current_due_moment
 
 
@@ -155,7 +155,7 @@ def followup_board(*, owner, zone, now: datetime.datetime | None = None, include
 
 
 def open_reminders_for_contact(*, contact: Contact) -> QuerySet[Reminder]:
-    return contact.reminders.filter(state__in=("open", "snoozed")).order_by("due_at")
+    return contact.reminders.filter(state__in=OPEN_STATES).order_by("due_at")
 
 
 def open_commitments_for_contact(*, contact: Contact) -> QuerySet[Commitment]:
