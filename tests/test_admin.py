@@ -153,6 +153,28 @@ class TestImport:
             {"import_file": io.BytesIO(text.encode()) | NamedFile("contacts.csv"), "format": 0, "resource": 0},
         )
 
+    def test_xlsx_import_and_export(self, staff_client, staff):
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(["first_name", "last_name", "emails"])
+        book.active.append(["Grace", "Hopper", "grace@navy.example"])
+        upload = io.BytesIO()
+        book.save(upload)
+        upload.seek(0)
+        preview = staff_client.post(
+            reverse("admin:contacts_contact_import"),
+            {"import_file": upload | NamedFile("contacts.xlsx"), "format": 1, "resource": 0},
+        )
+        assert "Hopper" in preview.content.decode()
+        staff_client.post(reverse("admin:contacts_contact_process_import"), preview.context["confirm_form"].initial)
+        grace = Contact.objects.get(first_name="Grace")
+        assert (grace.owner, [e.address for e in grace.emails.all()]) == (staff, ["grace@navy.example"])
+        chosen = {f"contactresource_{name}": "on" for name in ("id", "first_name", "last_name", "emails")}
+        export = staff_client.post(reverse("admin:contacts_contact_export"), {"format": 1, "resource": 0, **chosen})
+        sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+        assert [cell.value for cell in sheet[2]][1:3] == ["Grace", "Hopper"]
+
     def test_csv_import_previews_then_writes_for_the_owner(self, staff_client, staff, other_staff):
         ClassificationFactory(owner=staff, name="Clients")
         ClassificationFactory(owner=other_staff, name="Others")

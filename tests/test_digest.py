@@ -131,6 +131,18 @@ class TestSending:
         assert "Send the hiring article" in body
         assert "you gave 1 and received 0" in body
 
+    def test_the_week_plan_is_in_the_digest_with_its_ticks(self):
+        with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
+            user = make_user_with_due_contacts("ada", due=2)
+        first, second = Contact.objects.filter(owner=user).order_by("first_name")
+        services.add_to_week_plan(owner=user, contacts=[first, second], week_starting=datetime.date(2026, 6, 15))
+        with travel(MONDAY_9_UTC):
+            services.log_interaction(contact=first, summary="Coffee")
+            digests.claim_and_send_now()
+        section = mail.outbox[0].body.split("== Your plan for this week ==")[1]
+        assert f"☑ {first.full_name}" in section
+        assert f"☐ {second.full_name}" in section
+
     def test_people_met_at_events_and_the_unfinished_plan_are_in_the_digest(self):
         with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
             user = make_user_with_due_contacts("ada", due=1)
