@@ -36,11 +36,11 @@ class AddDays(models.Func):
         return sql, (*moment_params, *days_params, *moment_params)
 
 
-def _newest_interaction_at():
+def _newest_interaction(field: str, output_field: models.Field):
     from .models import Interaction
 
-    newest = Interaction.objects.filter(contact=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
-    return Subquery(newest, output_field=models.DateTimeField())
+    newest = Interaction.objects.filter(contact=OuterRef("pk")).order_by("-occurred_at", "-pk").values(field)[:1]
+    return Subquery(newest, output_field=output_field)
 
 
 def _effective_every_days():
@@ -57,14 +57,16 @@ def _effective_every_days():
 
 
 def refresh_cadence(contacts: QuerySet) -> int:
-    """Recompute ``last_interaction_at`` and ``next_due_at`` for ``contacts`` in one UPDATE.
+    """Recompute ``last_interaction``, ``last_interaction_at`` and ``next_due_at`` for
+    ``contacts`` in one UPDATE.
 
     Call it after any write that changes an interaction, a contact's classification or
     override, or a classification's frequency. Idempotent; returns the rows touched.
     """
     touch(contacts.order_by().values_list("owner_id", flat=True).distinct())
-    newest = _newest_interaction_at()
+    newest = _newest_interaction("occurred_at", models.DateTimeField())
     return contacts.order_by().update(
+        last_interaction=_newest_interaction("pk", models.BigIntegerField()),
         last_interaction_at=newest,
         next_due_at=AddDays(Coalesce(newest, F("created_at")), _effective_every_days()),
     )

@@ -134,6 +134,11 @@ class Contact(models.Model):
     )
     # Maintained by contacts.cadence.refresh_cadence on every write that moves them; never by hand.
     last_interaction_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The newest interaction itself, so "where we left off" is a join rather than a
+    # correlated subquery per column on every list of due contacts.
+    last_interaction = models.ForeignKey(
+        "Interaction", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -212,6 +212,9 @@ class DigestLog(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     contacts_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
+    # What the digest says, built when the week is claimed (followups.digest.content's
+    # DigestContent.to_snapshot); cleared once the digest is sent, skipped or failed.
+    content = models.JSONField(null=True, blank=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 

@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from contacts.cadence import refresh_cadence
 from contacts.models import Classification, Contact, ContactEmail, Interaction, Tag
 
 PASSWORD = "correct-horse-battery-staple"
@@ -57,6 +58,7 @@ class ContactEmailFactory(factory.django.DjangoModelFactory):
 class InteractionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Interaction
+        skip_postgeneration_save = True
 
     contact = factory.SubFactory(ContactFactory)
     owner = factory.LazyAttribute(lambda i: i.contact.owner)
@@ -64,3 +66,10 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     kind = "meeting"
     summary = "Talked about their new project"
     next_step = "Send the article"
+
+    @factory.post_generation
+    def refresh_contact(interaction, create, extracted, **kwargs):
+        """As every service that writes an interaction does: the contact's last interaction
+        and due moment follow it."""
+        if create:
+            refresh_cadence(Contact.objects.filter(pk=interaction.contact_id))

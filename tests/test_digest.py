@@ -88,7 +88,7 @@ class TestSending:
             user = make_user_with_due_contacts("ada", due=4)
             content = build_digest(owner=user, preferences=services.preferences_for(user))
         assert [group.name for group in content.groups] == ["Inner circle", "Clients"]
-        assert content.groups[0].rows[0].row.days_overdue == 26  # 40 days since, every 14 days
+        assert content.groups[0].rows[0].days_overdue == 26  # 40 days since, every 14 days
 
     def test_running_the_scheduler_twice_sends_once(self):
         with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):

@@ -1,5 +1,8 @@
 """Handing a claimed digest to the mail backend, at most once.
 
+What is sent is the snapshot the scheduler built when it claimed the week (DigestLog.content),
+rendered here; a week claimed without one is built at send time.
+
 A claimed DigestLog moves to ``sending`` with a conditional UPDATE before the message goes to
 the backend, so a redelivered or duplicated task finds nothing to send. An SMTP error puts it
 back to ``retrying`` (the task retries with backoff); after the last retry it is ``failed``.
@@ -23,14 +26,14 @@ from .content import DigestContent, build_digest, render_digest, unsubscribe_url
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def build_message(content: DigestContent) -> EmailMultiAlternatives:
+def build_message(content: DigestContent, *, to: str) -> EmailMultiAlternatives:
     text, html = render_digest(content)
     message = EmailMultiAlternatives(
         subject=content.subject,
         body=text,
-        to=[content.owner.email],
+        to=[to],
         headers={
-            "List-Unsubscribe": f"<{unsubscribe_url(content.owner.pk)}>",
+            "List-Unsubscribe": f"<{unsubscribe_url(content.owner_id)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
@@ -51,20 +54,28 @@ def deliver_digest(*, log_id: int) -> str:
         return "handled"
     log = DigestLog.objects.select_related("owner__followup_prefs").get(pk=log_id)
     owner, preferences = log.owner, log.owner.followup_prefs
-    content = build_digest(owner=owner, preferences=preferences, now=now)
+    # The snapshot taken at the claim; a week claimed without one is built now.
+    if log.content is not None:
+        content = DigestContent.from_snapshot(log.content)
+    else:
+        content = build_digest(owner=owner, preferences=preferences, now=now)
     if not owner.email or (content.is_empty and not preferences.digest_when_empty):
         reason = "no email address" if not owner.email else ""
-        DigestLog.objects.filter(pk=log_id).update(state=DigestLog.State.SKIPPED, error=reason)
+        DigestLog.objects.filter(pk=log_id).update(state=DigestLog.State.SKIPPED, error=reason, content=None)
         return "skipped"
     try:
-        build_message(content).send()
+        build_message(content, to=owner.email).send()
     except TRANSIENT_ERRORS as error:
         DigestLog.objects.filter(pk=log_id).update(
             state=DigestLog.State.RETRYING, error=f"{type(error).__name__}: {error}"
         )
         raise
     DigestLog.objects.filter(pk=log_id).update(
-        state=DigestLog.State.SENT, sent_at=timezone.now(), contacts_count=content.contacts_count, error=""
+        state=DigestLog.State.SENT,
+        sent_at=timezone.now(),
+        contacts_count=content.contacts_count,
+        error="",
+        content=None,
     )
     return "sent"
 
@@ -72,5 +83,5 @@ def deliver_digest(*, log_id: int) -> str:
 def record_failure(*, log_id: int, error: BaseException) -> None:
     """After the last retry: the digest is not sent this week; the log says why."""
     DigestLog.objects.filter(pk=log_id).exclude(state=DigestLog.State.SENT).update(
-        state=DigestLog.State.FAILED, error=f"{type(error).__name__}: {error}"
+        state=DigestLog.State.FAILED, error=f"{type(error).__name__}: {error}", content=None
     )

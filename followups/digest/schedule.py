@@ -5,11 +5,18 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import zoneinfo
+from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
 
 from followups.models import DigestLog, FollowupPreferences
+from netcrm.dates import week_starting
+
+from .content import build_digests
+
+# Users claimed, built and recorded per transaction: bounded memory and short row locks.
+CLAIM_BATCH = 500
 
 
 def next_slot(*, after: datetime.datetime, zone, weekday: int, hour: int) -> datetime.datetime:
@@ -20,12 +27,6 @@ def next_slot(*, after: datetime.datetime, zone, weekday: int, hour: int) -> dat
     if slot <= after:
         slot = datetime.datetime.combine(day + datetime.timedelta(days=7), datetime.time(hour), tzinfo=zone)
     return slot.astimezone(datetime.UTC)
-
-
-def week_starting(moment: datetime.datetime, zone) -> datetime.date:
-    """Monday of the week ``moment`` falls in, on the user's calendar."""
-    local_day = moment.astimezone(zone).date()
-    return local_day - datetime.timedelta(days=local_day.weekday())
 
 
 def reschedule(preferences: FollowupPreferences, *, now: datetime.datetime | None = None) -> None:
@@ -45,48 +46,70 @@ class Claim:
 
 
 def claim_due_digests(*, now: datetime.datetime | None = None, owner_ids=None) -> list[Claim]:
-    """Claim this week's digest for every user whose local slot has passed.
+    """Claim and build this week's digest for every user whose local slot has passed."""
+    return [claim for batch in claim_batches(now=now, owner_ids=owner_ids) for claim in batch]
+
+
+def claim_batches(*, now: datetime.datetime | None = None, owner_ids=None) -> Iterator[list[Claim]]:
+    """Claim this week's digest for every user whose local slot has passed, and build it;
+    yield each batch's claims as soon as its transaction has committed (so their sends can
+    start while the next batch is built).
 
     Users who share a time zone, weekday and hour share their slot, so they are claimed
-    together: their preference rows are locked (rows another scheduler holds are skipped),
-    their ``next_digest_at`` moves to the next slot in one conditional UPDATE, and the week
-    is recorded in DigestLogs unique per user and week (a week that already has one is left
-    alone). Two schedulers at once, or one running twice, claim each user's week once; a
-    handful of queries per group, whatever the number of users. Returns the new claims.
+    together, in batches: their preference rows are locked (rows another scheduler holds are
+    skipped), their ``next_digest_at`` moves to the next slot in one conditional UPDATE, their
+    digests are built together (build_digests: a fixed number of queries per batch) and the
+    week is recorded with its content in DigestLogs unique per user and week (a week that
+    already has one is left alone). Two schedulers at once, or one running twice, claim each
+    user's week once.
     """
     now = now or timezone.now()
     due = FollowupPreferences.objects.filter(digest_enabled=True, next_digest_at__lte=now)
     if owner_ids is not None:
         due = due.filter(owner_id__in=owner_ids)
     groups = due.order_by().values_list("time_zone", "digest_weekday", "digest_hour").distinct()
-    claims = []
     for time_zone, weekday, hour in list(groups):
         zone = zoneinfo.ZoneInfo(time_zone)
         upcoming = next_slot(after=now, zone=zone, weekday=weekday, hour=hour)
         week = week_starting(upcoming - datetime.timedelta(days=7), zone)  # the slot that has just passed
-        claims += _claim_group(
-            due.filter(time_zone=time_zone, digest_weekday=weekday, digest_hour=hour), upcoming, week, now
-        )
-    return claims
+        in_slot = due.filter(time_zone=time_zone, digest_weekday=weekday, digest_hour=hour)
+        while True:
+            locked_count, batch = _claim_batch(in_slot, zone, upcoming, week, now)
+            if batch:
+                yield batch
+            if locked_count < CLAIM_BATCH:  # the slot is done (or the rest is another scheduler's)
+                break
 
 
-def _claim_group(due, upcoming: datetime.datetime, week: datetime.date, now: datetime.datetime) -> list[Claim]:
+def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
     with transaction.atomic():
-        locked = list(due.select_for_update(skip_locked=True).values_list("pk", "owner_id"))
+        locked = list(
+            due.select_for_update(skip_locked=True).order_by("pk").values_list("pk", "owner_id")[:CLAIM_BATCH]
+        )
         if not locked:
-            return []
+            return 0, []
         FollowupPreferences.objects.filter(pk__in=[pk for pk, _ in locked]).update(next_digest_at=upcoming)
-        owners = [owner_id for _, owner_id in locked]
+        already_claimed = set(
+            DigestLog.objects.filter(owner_id__in=[owner_id for _, owner_id in locked], week_starting=week).values_list(
+                "owner_id", flat=True
+            )
+        )
+        owners = [owner_id for _, owner_id in locked if owner_id not in already_claimed]
+        contents = build_digests(owner_ids=owners, zone=zone, now=now) if owners else {}
         DigestLog.objects.bulk_create(
-            [DigestLog(owner_id=owner_id, week_starting=week, claimed_at=now) for owner_id in owners],
+            [
+                DigestLog(
+                    owner_id=owner_id, week_starting=week, claimed_at=now, content=contents[owner_id].to_snapshot()
+                )
+                for owner_id in owners
+            ],
             ignore_conflicts=True,
-            batch_size=2000,
         )
         # Ours are the logs of this week stamped with this claim's moment (older ones stay as they were).
         logs = DigestLog.objects.filter(
             owner_id__in=owners, week_starting=week, claimed_at=now, state=DigestLog.State.CLAIMED
         ).values_list("pk", "owner_id")
-        return [Claim(log_id=pk, owner_id=owner_id, week_starting=week) for pk, owner_id in logs]
+        return len(locked), [Claim(log_id=pk, owner_id=owner_id, week_starting=week) for pk, owner_id in logs]
 
 
 def users_due(*, now: datetime.datetime | None = None, owner_ids=None):

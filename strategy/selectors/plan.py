@@ -198,7 +198,7 @@ def plan_state(
 ) -> PlanState:
     """The plan with every item's status. Four queries: plan, purposes, classifications, venues.
     ``with_figures=False`` skips the per-classification and per-purpose counts (the statuses do
-    not need them; the weekly digest's nudge reads only the statuses)."""
+    not need them)."""
     if plan is None:
         plan = Plan.objects.for_user(owner).first() or Plan(owner=owner)
     if with_figures:
@@ -210,7 +210,39 @@ def plan_state(
     for classification in classifications:
         classification.share_within_cadence = share_within_cadence(classification) if with_figures else None
     venues = list(Venue.objects.for_user(owner).only("pk", "name", "kind"))
+    return _assemble(plan, purposes, classifications, venues)
 
+
+def unfinished_plan_items(*, owner_ids) -> dict[int, list[str]]:
+    """``PlanState.unfinished`` for many users at once (the weekly digests of everyone who
+    shares a slot). Four queries whatever the number of users."""
+    plans = {plan.owner_id: plan for plan in Plan.objects.filter(owner_id__in=owner_ids)}
+    purposes = _by_owner(Purpose.objects.filter(owner_id__in=owner_ids).only("owner_id", "is_main"))
+    classifications = _by_owner(
+        Classification.objects.filter(owner_id__in=owner_ids).only(
+            "owner_id", "name", "contact_every_days", "message_guidance", "is_business"
+        )
+    )
+    venues = _by_owner(Venue.objects.filter(owner_id__in=owner_ids).only("owner_id"))
+    return {
+        owner_id: _assemble(
+            plans.get(owner_id) or Plan(owner_id=owner_id),
+            purposes.get(owner_id, []),
+            classifications.get(owner_id, []),
+            venues.get(owner_id, []),
+        ).unfinished
+        for owner_id in owner_ids
+    }
+
+
+def _by_owner(queryset) -> dict[int, list]:
+    grouped = {}
+    for row in queryset:
+        grouped.setdefault(row.owner_id, []).append(row)
+    return grouped
+
+
+def _assemble(plan: Plan, purposes: list, classifications: list, venues: list) -> PlanState:
     classify, frequency, message = _classification_items(classifications)
     items = [
         _written_item(ITEMS[0], plan),
