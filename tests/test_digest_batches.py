@@ -12,9 +12,10 @@ from django.urls import resolve
 
 from contacts.models import Contact
 from followups import digests, services
+from followups.digest import schedule
 from followups.digest.content import DigestContent, build_digest, render_digest
 from followups.digest.delivery import deliver_digest
-from followups.digest.schedule import claim_due_digests
+from followups.digest.schedule import claim_batches, claim_due_digests
 from followups.models import DigestLog
 from followups.sweep import run_sweep
 
@@ -120,10 +121,46 @@ def test_claiming_and_building_costs_the_same_queries_for_few_and_many_users(dja
         run_sweep()
         for owner_ids in (few, many):
             # the slots due; then one batch in a savepoint: lock, move the slot, weeks already
-            # claimed, build (9), record, read back
-            with django_assert_num_queries(17) as captured:
+            # claimed, build (9, in a savepoint of its own), record, read back
+            with django_assert_num_queries(19) as captured:
                 claims = claim_due_digests(owner_ids=owner_ids)
             assert len(claims) == len(owner_ids)
             counts.append(len(captured))
     assert counts[0] == counts[1]
     assert all(log.content["groups"] for log in DigestLog.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_slot_is_claimed_in_batches_each_user_once(monkeypatch):
+    monkeypatch.setattr(schedule, "CLAIM_BATCH", 2)
+    with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
+        users = [make_user_with_due_contacts(f"user{index}", due=1) for index in range(5)]
+    with travel(MONDAY_9_UTC):
+        run_sweep()
+        batches = list(claim_batches())
+        assert [len(batch) for batch in batches] == [2, 2, 1]
+        assert list(claim_batches()) == []  # run again: nothing left to claim
+    logs = DigestLog.objects.order_by("owner_id")
+    assert [log.owner_id for log in logs] == [user.pk for user in users]
+    assert all(log.content["groups"] for log in logs)
+
+
+@pytest.mark.django_db
+def test_when_building_a_batch_fails_each_digest_is_built_when_it_is_sent(monkeypatch, caplog):
+    with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
+        make_user_with_due_contacts("ada", due=2)
+        make_user_with_due_contacts("grace", due=1)
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug met by one user's data")
+
+    monkeypatch.setattr(schedule, "build_digests", broken)
+    with travel(MONDAY_9_UTC):
+        run_sweep()
+        results = digests.claim_and_send_now()
+    assert [outcome for _, outcome in results] == ["sent", "sent"]
+    assert sorted(message.subject for message in mail.outbox) == [
+        "Your networking week: 1 person to reach out to",
+        "Your networking week: 2 people to reach out to",
+    ]
+    assert "Building 2 digests together failed" in caplog.text

@@ -208,8 +208,12 @@ def dump_followups(owner, refs: Refs) -> dict:
             for s in OutreachSkip.objects.for_user(owner).order_by("skipped_on", "pk")
         ],
         # The digests already sent (or skipped): restored, so the new account neither shows an
-        # empty history nor gets a week's digest a second time.
-        "digest_logs": [plain_fields(d) for d in DigestLog.objects.for_user(owner).order_by("week_starting", "pk")],
+        # empty history nor gets a week's digest a second time. Not the snapshot of a digest
+        # still being sent: its links point at this account's rows.
+        "digest_logs": [
+            plain_fields(d, exclude=("content",))
+            for d in DigestLog.objects.for_user(owner).order_by("week_starting", "pk")
+        ],
     }
 
 

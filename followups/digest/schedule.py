@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 import zoneinfo
 from collections.abc import Iterator
 
@@ -14,6 +15,8 @@ from followups.models import DigestLog, FollowupPreferences
 from netcrm.dates import week_starting
 
 from .content import build_digests
+
+logger = logging.getLogger(__name__)
 
 # Users claimed, built and recorded per transaction: bounded memory and short row locks.
 CLAIM_BATCH = 500
@@ -95,12 +98,10 @@ def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
             )
         )
         owners = [owner_id for _, owner_id in locked if owner_id not in already_claimed]
-        contents = build_digests(owner_ids=owners, zone=zone, now=now) if owners else {}
+        snapshots = _snapshots(owners, zone, now)
         DigestLog.objects.bulk_create(
             [
-                DigestLog(
-                    owner_id=owner_id, week_starting=week, claimed_at=now, content=contents[owner_id].to_snapshot()
-                )
+                DigestLog(owner_id=owner_id, week_starting=week, claimed_at=now, content=snapshots.get(owner_id))
                 for owner_id in owners
             ],
             ignore_conflicts=True,
@@ -110,6 +111,21 @@ def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
             owner_id__in=owners, week_starting=week, claimed_at=now, state=DigestLog.State.CLAIMED
         ).values_list("pk", "owner_id")
         return len(locked), [Claim(log_id=pk, owner_id=owner_id, week_starting=week) for pk, owner_id in logs]
+
+
+def _snapshots(owner_ids, zone, now) -> dict[int, dict]:
+    """The batch's digests, as snapshots. Should building them fail (a bug met by one user's
+    data), the weeks are claimed without, and each send builds its own digest: one user's
+    digest failing must not hold back everyone who shares the slot."""
+    if not owner_ids:
+        return {}
+    try:
+        with transaction.atomic():  # a savepoint: the claim goes on after a failed query
+            contents = build_digests(owner_ids=owner_ids, zone=zone, now=now)
+    except Exception:
+        logger.exception("Building %d digests together failed; each will be built when it is sent", len(owner_ids))
+        return {}
+    return {owner_id: content.to_snapshot() for owner_id, content in contents.items()}
 
 
 def users_due(*, now: datetime.datetime | None = None, owner_ids=None):
