@@ -19,3 +19,12 @@ def get_owned_or_404(queryset_or_model, user, **lookup):
         return manager.for_user(user).get(**lookup)
     except (manager.model.DoesNotExist, ValueError, TypeError):
         raise Http404(f"No {manager.model._meta.verbose_name} matches the given query.")
+
+
+def group_by_owner(rows, owner_id=lambda row: row.owner_id) -> dict[int, list]:
+    """Rows read for many users at once (one query for everyone who shares a digest slot),
+    as lists per owner id, in the order they came."""
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(owner_id(row), []).append(row)
+    return grouped

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from contacts.models import Contact, Interaction
+from contacts.ownership import group_by_owner
 from netcrm.dates import start_of_local_day
 from strategy.models import Event
 
@@ -152,10 +153,7 @@ def week_plans(*, owner_ids, day: Day, zone) -> dict[int, list[WeekPlanEntry]]:
         .annotate(done=Exists(contacted))
         .order_by("done", "created_at")
     )
-    plans = {}
-    for entry in entries:
-        plans.setdefault(entry.owner_id, []).append(entry)
-    return plans
+    return group_by_owner(entries)
 
 
 def upcoming_events(*, owner, day: Day, limit: int = 4) -> list[Event]:

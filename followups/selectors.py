@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from contacts.models import Contact
+from contacts.ownership import group_by_owner
 from netcrm.dates import start_of_local_day, week_starting
 
 from .models import OPEN_STATES, Commitment, Reminder
@@ -128,17 +129,21 @@ def followup_boards(
         .order_by("next_due_at", "pk"),
         contact_ref="pk",
     )
-    rows = _by_owner(_reminder_rows(open_reminders, today, zone) + _contact_rows(unreminded, today, zone))
+    rows = group_by_owner(
+        _reminder_rows(open_reminders, today, zone) + _contact_rows(unreminded, today, zone), _row_owner_id
+    )
     snoozed = (
-        _by_owner(_reminder_rows(reminders.filter(state=Reminder.State.SNOOZED).order_by("snoozed_until"), today, zone))
+        group_by_owner(
+            _reminder_rows(reminders.filter(state=Reminder.State.SNOOZED).order_by("snoozed_until"), today, zone),
+            _row_owner_id,
+        )
         if include_snoozed
         else {}
     )
-    promises = _by_owner(
+    promises = group_by_owner(
         Commitment.objects.filter(owner_id__in=owner_ids, state=Commitment.State.OPEN)
         .select_related("contact")
-        .order_by("due_on", "pk"),
-        owner=lambda promise: promise.owner_id,
+        .order_by("due_on", "pk")
     )
     boards = {}
     for owner_id in owner_ids:
@@ -154,6 +159,10 @@ def followup_boards(
     return boards
 
 
+def _row_owner_id(row: BoardRow) -> int:
+    return row.contact.owner_id
+
+
 def _contact_rows(contacts, today, zone) -> list[BoardRow]:
     return [
         BoardRow(
@@ -165,13 +174,6 @@ def _contact_rows(contacts, today, zone) -> list[BoardRow]:
         )
         for c in contacts
     ]
-
-
-def _by_owner(items, owner=lambda row: row.contact.owner_id) -> dict[int, list]:
-    grouped = {}
-    for item in items:
-        grouped.setdefault(owner(item), []).append(item)
-    return grouped
 
 
 def open_reminders_for_contact(*, contact: Contact) -> QuerySet[Reminder]:

@@ -13,6 +13,7 @@ from contacts.models import (
     Classification,
     ContributionKind,
 )
+from contacts.ownership import group_by_owner
 
 from ..models import Plan, Purpose, Venue
 from .purposes_venues_events import purposes_with_counts
@@ -217,13 +218,13 @@ def unfinished_plan_items(*, owner_ids) -> dict[int, list[str]]:
     """``PlanState.unfinished`` for many users at once (the weekly digests of everyone who
     shares a slot). Four queries whatever the number of users."""
     plans = {plan.owner_id: plan for plan in Plan.objects.filter(owner_id__in=owner_ids)}
-    purposes = _by_owner(Purpose.objects.filter(owner_id__in=owner_ids).only("owner_id", "is_main"))
-    classifications = _by_owner(
+    purposes = group_by_owner(Purpose.objects.filter(owner_id__in=owner_ids).only("owner_id", "is_main"))
+    classifications = group_by_owner(
         Classification.objects.filter(owner_id__in=owner_ids).only(
             "owner_id", "name", "contact_every_days", "message_guidance", "is_business"
         )
     )
-    venues = _by_owner(Venue.objects.filter(owner_id__in=owner_ids).only("owner_id"))
+    venues = group_by_owner(Venue.objects.filter(owner_id__in=owner_ids).only("owner_id"))
     return {
         owner_id: _assemble(
             plans.get(owner_id) or Plan(owner_id=owner_id),
@@ -233,13 +234,6 @@ def unfinished_plan_items(*, owner_ids) -> dict[int, list[str]]:
         ).unfinished
         for owner_id in owner_ids
     }
-
-
-def _by_owner(queryset) -> dict[int, list]:
-    grouped = {}
-    for row in queryset:
-        grouped.setdefault(row.owner_id, []).append(row)
-    return grouped
 
 
 def _assemble(plan: Plan, purposes: list, classifications: list, venues: list) -> PlanState:
