@@ -102,6 +102,19 @@ def test_a_week_claimed_without_a_snapshot_is_built_when_it_is_sent():
 
 
 @pytest.mark.django_db
+def test_a_snapshot_of_another_shape_is_rebuilt_when_it_is_sent():
+    """A deploy between the claim and the send can change what a snapshot holds."""
+    user = make_user_with_due_contacts("ada", due=2)
+    log = DigestLog.objects.create(
+        owner=user, week_starting=datetime.date(2026, 6, 15), content={"sections": [], "format": 99}
+    )
+    with travel(MONDAY_9_UTC):
+        run_sweep()
+        assert deliver_digest(log_id=log.pk) == "sent"
+    assert "Due0 ada" in mail.outbox[0].body and "Due1 ada" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
 def test_sending_a_snapshot_takes_three_queries(django_assert_num_queries):
     a_full_week()
     with travel(MONDAY_9_UTC):

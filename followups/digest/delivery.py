@@ -41,6 +41,17 @@ def build_message(content: DigestContent, *, to: str) -> EmailMultiAlternatives:
     return message
 
 
+def _from_snapshot(snapshot: dict | None) -> DigestContent | None:
+    """The digest built when the week was claimed; None when there is none, or when it has a
+    shape this code does not know (written before a deploy): that digest is built afresh."""
+    if snapshot is None:
+        return None
+    try:
+        return DigestContent.from_snapshot(snapshot)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def deliver_digest(*, log_id: int) -> str:
     """Send the claimed digest ``log_id`` unless it was already handled. Returns the outcome:
     ``sent``, ``skipped`` (nothing due and the user does not want empty digests, or no email
@@ -54,11 +65,7 @@ def deliver_digest(*, log_id: int) -> str:
         return "handled"
     log = DigestLog.objects.select_related("owner__followup_prefs").get(pk=log_id)
     owner, preferences = log.owner, log.owner.followup_prefs
-    # The snapshot taken at the claim; a week claimed without one is built now.
-    if log.content is not None:
-        content = DigestContent.from_snapshot(log.content)
-    else:
-        content = build_digest(owner=owner, preferences=preferences, now=now)
+    content = _from_snapshot(log.content) or build_digest(owner=owner, preferences=preferences, now=now)
     if not owner.email or (content.is_empty and not preferences.digest_when_empty):
         reason = "no email address" if not owner.email else ""
         DigestLog.objects.filter(pk=log_id).update(state=DigestLog.State.SKIPPED, error=reason, content=None)
