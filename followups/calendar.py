@@ -167,7 +167,7 @@ def _upcoming_contact_entries(owner, zone, now: datetime.datetime) -> list[FeedE
         .filter(~reminded_for_current_due_moment())
         .select_related("classification")
         .order_by("next_due_at", "pk"),
-        contact_ref="pk",
+        contact_path="",
     )
     return [
         FeedEntry(

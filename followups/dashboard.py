@@ -72,7 +72,7 @@ def todays_outreach(*, owner, day: Day, size: int) -> list[Contact]:
     )
     shares = dict(ranked)
     chosen = with_last_interaction(
-        Contact.objects.filter(pk__in=list(shares)).select_related("classification"), contact_ref="pk"
+        Contact.objects.filter(pk__in=list(shares)).select_related("classification"), contact_path=""
     )
     by_pk = {contact.pk: contact for contact in chosen}
     for pk, share in shares.items():

@@ -40,11 +40,11 @@ class Day:
         )
 
 
-def with_last_interaction(queryset: QuerySet, contact_ref: str = "contact_id") -> QuerySet:
+def with_last_interaction(queryset: QuerySet, contact_path: str = "contact__") -> QuerySet:
     """Annotate ``last_summary`` and ``last_next_step`` (pick up where you left off), read
     through the contact's ``last_interaction`` pointer (kept by contacts.cadence): one join.
-    ``contact_ref`` is "contact_id" on a model with a ``contact`` foreign key, "pk" on Contact."""
-    path = "last_interaction__" if contact_ref == "pk" else "contact__last_interaction__"
+    ``contact_path`` leads from the queryset's model to the contact: "" on Contact itself."""
+    path = f"{contact_path}last_interaction__"
     return queryset.annotate(last_summary=F(path + "summary"), last_next_step=F(path + "next_step"))
 
 
@@ -127,7 +127,7 @@ def followup_boards(
         .filter(~reminded_for_current_due_moment())
         .select_related("classification")
         .order_by("next_due_at", "pk"),
-        contact_ref="pk",
+        contact_path="",
     )
     rows = group_by_owner(
         _reminder_rows(open_reminders, today, zone) + _contact_rows(unreminded, today, zone), _row_owner_id

@@ -161,9 +161,7 @@ class DigestContent:
         fields = dict(snapshot)
         fields["today"] = datetime.date.fromisoformat(fields["today"])
         fields["groups"] = [
-            ClassificationGroup(
-                name=group["name"], guidance=group["guidance"], rows=[DigestRow(**row) for row in group["rows"]]
-            )
+            ClassificationGroup(**{**group, "rows": [DigestRow(**row) for row in group["rows"]]})
             for group in fields["groups"]
         ]
         fields["promises_due"] = [

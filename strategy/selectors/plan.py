@@ -194,22 +194,15 @@ def share_within_cadence(classification: Classification) -> int | None:
     return round(100 * classification.within_cadence_count / classification.cadence_count)
 
 
-def plan_state(
-    *, owner, plan: Plan | None = None, now: datetime.datetime | None = None, with_figures: bool = True
-) -> PlanState:
-    """The plan with every item's status. Four queries: plan, purposes, classifications, venues.
-    ``with_figures=False`` skips the per-classification and per-purpose counts (the statuses do
-    not need them)."""
+def plan_state(*, owner, plan: Plan | None = None, now: datetime.datetime | None = None) -> PlanState:
+    """The plan with every item's status and the figures its page shows. Four queries: plan,
+    purposes, classifications, venues."""
     if plan is None:
         plan = Plan.objects.for_user(owner).first() or Plan(owner=owner)
-    if with_figures:
-        purposes = list(purposes_with_counts(owner=owner))
-        classifications = list(classifications_for_plan(owner=owner, now=now))
-    else:
-        purposes = list(Purpose.objects.for_user(owner))
-        classifications = list(Classification.objects.for_user(owner))
+    purposes = list(purposes_with_counts(owner=owner))
+    classifications = list(classifications_for_plan(owner=owner, now=now))
     for classification in classifications:
-        classification.share_within_cadence = share_within_cadence(classification) if with_figures else None
+        classification.share_within_cadence = share_within_cadence(classification)
     venues = list(Venue.objects.for_user(owner).only("pk", "name", "kind"))
     return _assemble(plan, purposes, classifications, venues)
 

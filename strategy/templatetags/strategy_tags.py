@@ -1,17 +1,10 @@
-"""Strategy cards other pages embed (home, contact page, contact list), each with its own fixed queries."""
+"""Strategy cards other pages embed (contact page, contact list), each with its own fixed queries."""
 
 from django import template
 
 from strategy import selectors
 
 register = template.Library()
-
-
-@register.inclusion_tag("strategy/includes/plan_nudge.html", takes_context=True)
-def plan_nudge(context):
-    """A short nudge on the home page until the plan is complete; nothing once it is."""
-    state = selectors.plan_state(owner=context["request"].user)
-    return {"state": state, "unfinished": state.unfinished}
 
 
 @register.inclusion_tag("strategy/includes/contact_card.html", takes_context=True)
