@@ -124,11 +124,12 @@ class ContactForm(OwnedModelForm):
         return names
 
     def save(self, commit=True):
-        contact = services.save_contact(contact=super().save(commit=False))
-        services.set_contact_emails(contact=contact, addresses=self.cleaned_data["emails"])
-        services.set_contact_phones(contact=contact, numbers=self.cleaned_data["phones"])
-        contact.tags.set(services.get_or_create_tags(owner=self.owner, names=self.cleaned_data["tag_names"]))
-        return contact
+        return services.save_contact_with_details(
+            contact=super().save(commit=False),
+            emails=self.cleaned_data["emails"],
+            phones=self.cleaned_data["phones"],
+            tag_names=self.cleaned_data["tag_names"],
+        )
 
 
 class ClassificationForm(OwnedModelForm):

@@ -7,6 +7,11 @@ and set-based writes (``QuerySet.update``, ``bulk_create``) by calling ``touch``
 A page cached under the version is therefore never shown after the data behind it changed.
 The version lives in the cache (Redis in production, a file cache shared by the processes of
 the embedded default), so workers and web processes see the same number.
+
+The cache may be down (settings: django-redis with IGNORE_EXCEPTIONS, so a failed call is a
+miss, never an error). A bump that could not be recorded would let a page cached before the
+outage be served after it, so the process that missed one moves a global generation, part of
+every stamp, as soon as the cache answers again: everything cached before is then unreachable.
 """
 
 from __future__ import annotations
@@ -17,11 +22,23 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "netcrm:owner-version:{}"
+GENERATION_KEY = "netcrm:generation"
 VERSION_TTL = 60 * 60 * 24 * 30
+
+# This process failed to record a write while the cache was down (see the module docstring).
+_missed_a_bump = False
 
 
 def version(owner_id: int) -> int:
     return cache.get(VERSION_KEY.format(owner_id), 0)
+
+
+def stamp(owner_id: int) -> str:
+    """What a cache key of the owner's derived pages must include: the generation and version."""
+    _recover()
+    key = VERSION_KEY.format(owner_id)
+    found = cache.get_many([GENERATION_KEY, key])
+    return f"{found.get(GENERATION_KEY, 0)}.{found.get(key, 0)}"
 
 
 def touch(owner_ids: Iterable[int]) -> None:
@@ -32,14 +49,32 @@ def touch(owner_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: _bump(owner_ids))
 
 
+def _increment(key: str) -> bool:
+    """Add one to ``key`` (creating it); False when the cache could not be reached."""
+    added = cache.add(key, 1, VERSION_TTL)
+    if added is None:  # django-redis answers None, not False, when the call failed
+        return False
+    if not added:
+        try:
+            return cache.incr(key) is not None
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, VERSION_TTL)
+    return True
+
+
+def _recover() -> None:
+    global _missed_a_bump
+    if _missed_a_bump and _increment(GENERATION_KEY):
+        _missed_a_bump = False
+
+
 def _bump(owner_ids: set[int]) -> None:
+    global _missed_a_bump
+    _recover()
     for owner_id in owner_ids:
-        key = VERSION_KEY.format(owner_id)
-        if not cache.add(key, 1, VERSION_TTL):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.set(key, 1, VERSION_TTL)
+        if not _increment(VERSION_KEY.format(owner_id)):
+            _missed_a_bump = True
+            return  # the cache is down: the others would fail the same way
 
 
 def owner_of(instance) -> int | None:

@@ -3,6 +3,8 @@
 This app knows nothing of strategy or followups (DESIGN.md); they read it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -271,6 +273,50 @@ class Interaction(models.Model):
             raise ValidationError({"contribution_direction": "Say whether you gave or received it."})
 
 
+class ImportJobQuerySet(OwnedQuerySet):
+    def open(self):
+        """Jobs that still hold an upload the user may act on (the per-user cap counts these)."""
+        return self.filter(
+            models.Q(status__in=ImportJob.OPEN) | models.Q(status=ImportJob.Status.FAILED, retryable=True)
+        )
+
+    def fail_stalled(self, *, now: datetime.datetime) -> int:
+        """Mark failed, and retryable, every running job nobody has touched for longer than a
+        task may run: its worker died (or its web request was killed). The write is one
+        transaction, so a job that died mid-way wrote nothing; "Try again" redoes it."""
+        limit = datetime.timedelta(seconds=settings.NETCRM_IMPORT_TIME_LIMIT + 60)
+        return self.filter(status__in=ImportJob.RUNNING, updated_at__lt=now - limit).update(
+            status=ImportJob.Status.FAILED,
+            retryable=True,
+            error=ImportJob.WORKER_STOPPED,
+            finished_at=now,
+            updated_at=now,
+        )
+
+    def purge_old_uploads(self, *, now: datetime.datetime) -> tuple[int, int]:
+        """Retention: an upload not imported within 48 hours is deleted (the job says it
+        expired); a done job keeps only its counts after 30 days. Returns (expired, trimmed)."""
+        expired = (
+            self.exclude(status__in=(ImportJob.Status.DONE, ImportJob.Status.EXPIRED))
+            .filter(created_at__lt=now - ImportJob.KEEP_UNFINISHED)
+            .update(
+                status=ImportJob.Status.EXPIRED,
+                source_bytes=b"",
+                parsed_rows=None,
+                preview=None,
+                retryable=False,
+                error="This upload was deleted after 48 hours without being imported. Upload the file again.",
+                updated_at=now,
+            )
+        )
+        trimmed = (
+            self.filter(status=ImportJob.Status.DONE, finished_at__lt=now - ImportJob.KEEP_DONE)
+            .exclude(preview=None, parsed_rows=None, source_bytes=b"")
+            .update(source_bytes=b"", parsed_rows=None, preview=None, updated_at=now)
+        )
+        return expired, trimmed
+
+
 class ImportJob(models.Model):
     """One uploaded file on its way in: parsed, previewed, confirmed, written (contacts.importing).
 
@@ -287,8 +333,13 @@ class ImportJob(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
 
     RUNNING = (Status.PLANNING, Status.APPLYING)
+    OPEN = (Status.NEEDS_MAPPING, Status.PLANNING, Status.PREVIEWED, Status.APPLYING)
+    KEEP_UNFINISHED = datetime.timedelta(hours=48)
+    KEEP_DONE = datetime.timedelta(days=30)
+    WORKER_STOPPED = "The background worker stopped before this import finished, so nothing was imported. Try again."
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
     original_name = models.CharField(max_length=255)
@@ -306,11 +357,17 @@ class ImportJob(models.Model):
     options = models.JSONField(default=dict, blank=True)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # A failure that is not the file's fault (a worker that died, a broker that was down):
+    # the page offers "Try again", which redoes the failed step from the kept upload.
+    retryable = models.BooleanField(default=False)
+    # Moved forward by every retry; a task carries the attempt it was queued for, so a stale
+    # message redelivered after a crash does nothing.
+    attempt = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

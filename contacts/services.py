@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .cadence import refresh_cadence
@@ -50,6 +51,7 @@ def create_starter_classifications(*, owner) -> list[Classification]:
     )
 
 
+@transaction.atomic
 def set_contact_emails(*, contact: Contact, addresses: Sequence[str]) -> None:
     contact.emails.all().delete()
     ContactEmail.objects.bulk_create(
@@ -57,6 +59,7 @@ def set_contact_emails(*, contact: Contact, addresses: Sequence[str]) -> None:
     )
 
 
+@transaction.atomic
 def set_contact_phones(*, contact: Contact, numbers: Sequence[str]) -> None:
     contact.phones.all().delete()
     ContactPhone.objects.bulk_create(
@@ -155,6 +158,18 @@ def save_contact(*, contact: Contact) -> Contact:
 
 
 @transaction.atomic
+def save_contact_with_details(
+    *, contact: Contact, emails: Sequence[str], phones: Sequence[str], tag_names: Iterable[str]
+) -> Contact:
+    """Save a contact with its emails, phones and tags as one write: all of it or none of it."""
+    contact = save_contact(contact=contact)
+    set_contact_emails(contact=contact, addresses=emails)
+    set_contact_phones(contact=contact, numbers=phones)
+    contact.tags.set(get_or_create_tags(owner=contact.owner, names=tag_names))
+    return contact
+
+
+@transaction.atomic
 def reorder_classifications(*, owner, ordered_ids: Sequence[int]) -> None:
     """Apply a new display order; ids not owned by ``owner`` are ignored."""
     owned = {c.pk: c for c in Classification.objects.for_user(owner)}
@@ -179,6 +194,7 @@ def move_classification(*, classification: Classification, offset: int) -> None:
     reorder_classifications(owner=classification.owner, ordered_ids=ordered)
 
 
+@transaction.atomic
 def add_tag(*, contacts: QuerySet[Contact], tag: Tag) -> None:
     through = Contact.tags.through
     existing = set(through.objects.filter(tag=tag).values_list("contact_id", flat=True))
@@ -192,10 +208,20 @@ def remove_tag(*, contacts: QuerySet[Contact], tag: Tag) -> None:
 
 
 def get_or_create_tags(*, owner, names: Iterable[str]) -> list[Tag]:
+    """The owner's tags of these names (any case), created when missing. Matched with the same
+    LOWER() as the unique constraint, and a name created at the same moment by another request
+    is read back instead of failing."""
     tags = []
-    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
-        tag = Tag.objects.for_user(owner).filter(name__iexact=name).first()
-        tags.append(tag or Tag.objects.create(owner=owner, name=name[:50]))
+    for name in dict.fromkeys(n.strip()[:50] for n in names if n.strip()):
+        same_name = Tag.objects.for_user(owner).alias(lower_name=Lower("name")).filter(lower_name=name.lower())
+        tag = same_name.first()
+        if tag is None:
+            try:
+                with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+                    tag = Tag.objects.create(owner=owner, name=name)
+            except IntegrityError:
+                tag = same_name.get()
+        tags.append(tag)
     return tags
 
 

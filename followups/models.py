@@ -15,6 +15,7 @@ from contacts.models import Contact, Interaction
 from contacts.ownership import OwnedQuerySet
 
 OPEN_STATES = ("open", "snoozed")
+UNFINISHED_DIGESTS = ("claimed", "sending", "retrying")
 
 
 def validate_time_zone(name: str) -> None:
@@ -210,6 +211,10 @@ class DigestLog(models.Model):
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the latest attempt took the log to "sending" (the reaper fails one that never ended),
+    # and when a log waiting to retry (or queued again by the reaper) should next be tried.
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     contacts_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
     # What the digest says, built when the week is claimed (followups.digest.content's
@@ -219,9 +224,15 @@ class DigestLog(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-week_starting"]
+        ordering = ["-week_starting", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["owner", "week_starting"], name="digest_one_per_user_per_week"),
+        ]
+        indexes = [
+            # The reaper looks only at logs still on their way.
+            models.Index(
+                fields=["state"], name="digestlog_unfinished_idx", condition=models.Q(state__in=UNFINISHED_DIGESTS)
+            ),
         ]
 
     def __str__(self):

@@ -6,7 +6,8 @@ from celery import shared_task
 from django.conf import settings
 
 from . import digests
-from .digest.delivery import TRANSIENT_ERRORS, deliver_digest, record_failure
+from .digest.delivery import RetryLater, deliver_digest
+from .reaper import reap_stranded as reap
 from .sweep import run_sweep
 
 
@@ -31,13 +32,14 @@ def schedule_digests() -> int:
     name="followups.tasks.send_digest",
     acks_late=True,
     **limits(settings.DIGEST_SEND_TIME_LIMIT),
-    max_retries=settings.DIGEST_MAX_RETRIES,
 )
 def send_digest(self, log_id: int) -> str:
     try:
         return deliver_digest(log_id=log_id)
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            record_failure(log_id=log_id, error=error)
-            return "failed"
-        raise self.retry(exc=error, countdown=settings.DIGEST_RETRY_BACKOFF_SECONDS * 2**self.request.retries)
+    except RetryLater as later:  # the log counts the attempts and decides when to give up
+        raise self.retry(countdown=later.countdown, max_retries=None)
+
+
+@shared_task(name="followups.tasks.reap_stranded", acks_late=True, **limits(settings.REAPER_TIME_LIMIT))
+def reap_stranded() -> dict:
+    return dataclasses.asdict(reap())

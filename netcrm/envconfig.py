@@ -57,3 +57,8 @@ def email_settings(url: str) -> dict:
             EMAIL_TIMEOUT=int(options.get("timeout", 30)),
         )
     return config
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default

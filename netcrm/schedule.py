@@ -15,6 +15,8 @@ def beat_schedule() -> dict:
         # (name, task path, env knob, default minutes)
         ("raise-reminders", "followups.tasks.raise_reminders", "REMINDER_SWEEP_EVERY_MINUTES", 15),
         ("schedule-digests", "followups.tasks.schedule_digests", "DIGEST_SCHEDULER_EVERY_MINUTES", 15),
+        ("reap-stranded", "followups.tasks.reap_stranded", "REAPER_EVERY_MINUTES", 5),
+        ("purge-old-uploads", "transfer.tasks.purge_old_uploads", "UPLOAD_PURGE_EVERY_MINUTES", 60),
     ]
     for name, task, env_name, default in jobs:
         minutes = _every_minutes(env_name, default)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .envconfig import email_settings, env_bool, env_int, env_list
+from .envconfig import email_settings, env_bool, env_float, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NETCRM_DATA_DIR", BASE_DIR / "var"))
@@ -150,13 +150,27 @@ else:
     }
 # Cache: Redis when REDIS_URL is set, else files under NETCRM_DATA_DIR, shared by the web,
 # worker and beat processes of the embedded default (the dashboard's cache needs sharing).
+# The cache is an optimisation: with Redis down every call is a miss (django-redis with
+# IGNORE_EXCEPTIONS), logged once a minute, and a short socket timeout keeps pages fast.
+CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
+CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.25)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ.get("CACHE_URL", REDIS_URL)}
-        if REDIS_URL
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+            },
+        }
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "netcrm.cache"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -180,6 +194,12 @@ NETCRM_IMPORT_MAX_BYTES = env_int("NETCRM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 NETCRM_IMPORT_MAX_ROWS = env_int("NETCRM_IMPORT_MAX_ROWS", 50_000)
 NETCRM_IMPORT_BACKGROUND_ROWS = env_int("NETCRM_IMPORT_BACKGROUND_ROWS", 2_000)
 NETCRM_IMPORT_TIME_LIMIT = env_int("NETCRM_IMPORT_TIME_LIMIT", 900)
+NETCRM_IMPORT_MAX_OPEN_JOBS = env_int("NETCRM_IMPORT_MAX_OPEN_JOBS", 5)
+
+# The reaper (followups/reaper.py): digests left claimed or waiting to retry this long past
+# their moment are queued again; "sending" past DIGEST_SEND_TIME_LIMIT + 60 s is marked failed.
+REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 600)
+REAPER_TIME_LIMIT = env_int("REAPER_TIME_LIMIT", 300)
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:
@@ -196,6 +216,12 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "netcrm.logfilters.OncePerInterval", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # One line a minute while the cache is down (each failed call would log one).
+        "netcrm.cache": {"filters": ["once_a_minute"]},
+        "netcrm.queueing": {"filters": ["once_a_minute"]},
+    },
 }

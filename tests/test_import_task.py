@@ -45,8 +45,8 @@ def test_a_big_file_is_read_and_written_by_tasks_with_progress_on_the_page(
     owner_client, background_from_ten_rows, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr(tasks.build_import_preview, "delay", lambda job_id: queued.append(("build", job_id)))
-    monkeypatch.setattr(tasks.run_import, "delay", lambda job_id: queued.append(("run", job_id)))
+    for step, task in (("build", tasks.build_import_preview), ("run", tasks.run_import)):
+        monkeypatch.setattr(task, "apply_async", lambda args, step=step, **_: queued.append((step, args[0])))
     with django_capture_on_commit_callbacks(execute=True):
         _response, job = upload(owner_client, linkedin_file(50), "Connections.csv")
     assert queued == [("build", job.pk)]  # handed to a worker once the job row is committed

@@ -19,6 +19,7 @@ from contacts.importing.apply import apply_import
 from contacts.importing.formats import FORMATS, detect_format, estimate_rows, find_header, guess_mapping
 from contacts.importing.rows import without_control_chars
 from contacts.models import Classification, ImportJob
+from netcrm.queueing import WorkerUnreachable, enqueue
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
@@ -34,10 +35,20 @@ def check_upload_size(size: int) -> None:
         raise ImportFileError(f"The file is {megabytes(size)}; the limit is {megabytes(limit)}. Split it first.")
 
 
+def check_open_jobs(owner) -> None:
+    limit = settings.NETCRM_IMPORT_MAX_OPEN_JOBS
+    if ImportJob.objects.for_user(owner).open().count() >= limit:
+        raise ImportFileError(
+            f"You have {limit} imports waiting. Import or discard one of them (listed below) "
+            "before uploading another file."
+        )
+
+
 def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto") -> ImportJob:
     """Keep the upload and start reading it. Raises ``ImportFileError`` for a file we cannot take;
     writes no contact (that waits for ``confirm_import``)."""
     check_upload_size(len(raw))
+    check_open_jobs(owner)
     text, encoding = decode_upload(raw)
     if file_format == "auto":
         file_format = detect_format(text)
@@ -59,7 +70,7 @@ def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto"
     job.save()
     if job.status == Status.PLANNING:
         _schedule(job, "build")
-        if job.status == Status.FAILED:  # read at once and refused: say so on the upload form
+        if job.status == Status.FAILED and not job.retryable:  # read at once and refused: say so on the form
             job.delete()
             raise ImportFileError(job.error)
     return job
@@ -74,14 +85,26 @@ def save_mapping(*, job: ImportJob, column_mapping: list[str]) -> bool:
 
 
 def _schedule(job: ImportJob, step: str) -> None:
+    """Run ``step`` now (small files) or queue it for the worker once the claim is committed.
+    A broker that does not answer fails the job as retryable, with a message saying so."""
     from . import tasks
 
     if not job.in_background:
-        (build_preview if step == "build" else run_import)(job_id=job.pk)
+        (build_preview if step == "build" else run_import)(job_id=job.pk, attempt=job.attempt)
         job.refresh_from_db()
         return
     task = tasks.build_import_preview if step == "build" else tasks.run_import
-    transaction.on_commit(lambda: task.delay(job.pk))
+    job_id, status, attempt = job.pk, job.status, job.attempt
+
+    def queue():
+        try:
+            enqueue(task, job_id, attempt)
+        except WorkerUnreachable as error:
+            _fail(job_id, status, str(error), retryable=True)
+
+    transaction.on_commit(queue)
+    if not connection.in_atomic_block:  # queued already: show the outcome
+        job.refresh_from_db()
 
 
 class ProgressReporter:
@@ -113,16 +136,31 @@ class ProgressReporter:
             self._side.close()
 
 
-def _fail(job_id: int, from_status: str, message: str) -> None:
+def _fail(job_id: int, from_status: str, message: str, *, retryable: bool = False) -> None:
     ImportJob.objects.filter(pk=job_id, status=from_status).update(
-        status=Status.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now()
+        status=Status.FAILED,
+        error=message,
+        retryable=retryable,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
 
 
-def build_preview(*, job_id: int) -> None:
+def _take(job_id: int, status: str, attempt: int | None) -> ImportJob | None:
+    """The job if it is waiting for this step (and, from a task, for this attempt); its
+    ``updated_at`` is moved to now, so the reaper's clock starts when the work does."""
+    jobs = ImportJob.objects.filter(pk=job_id, status=status)
+    if attempt is not None:
+        jobs = jobs.filter(attempt=attempt)
+    if not jobs.update(updated_at=timezone.now()):
+        return None
+    return jobs.select_related("owner").first()
+
+
+def build_preview(*, job_id: int, attempt: int | None = None) -> None:
     """Parse the upload and plan it against the owner's contacts. Reads contacts, writes only
     the job. Idempotent: does nothing unless the job is waiting for it."""
-    job = ImportJob.objects.select_related("owner").filter(pk=job_id, status=Status.PLANNING).first()
+    job = _take(job_id, Status.PLANNING, attempt)
     if job is None:
         return
     reporter = ProgressReporter(job.pk)
@@ -177,10 +215,10 @@ def confirm_import(
     return True
 
 
-def run_import(*, job_id: int) -> None:
+def run_import(*, job_id: int, attempt: int | None = None) -> None:
     """Write a confirmed job in one transaction, then record the outcome. Safe to run twice: the
     second run finds the job finished, or (after a crash rolled everything back) redoes it all."""
-    job = ImportJob.objects.select_related("owner").filter(pk=job_id, status=Status.APPLYING).first()
+    job = _take(job_id, Status.APPLYING, attempt)
     if job is None:
         return
     options = job.options
@@ -199,7 +237,8 @@ def run_import(*, job_id: int) -> None:
         )
     except Exception:
         logger.exception("import job %s: writing failed", job.pk)
-        _fail(job.pk, Status.APPLYING, "Writing the contacts failed, so nothing was imported. Try again.")
+        message = "Writing the contacts failed, so nothing was imported. Try again."
+        _fail(job.pk, Status.APPLYING, message, retryable=True)
         return
     finally:
         reporter.close()
@@ -213,6 +252,28 @@ def run_import(*, job_id: int) -> None:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+def retry_import(*, job: ImportJob) -> bool:
+    """Redo the step a retryable failure stopped: reading the file, or writing it (with the
+    options the user confirmed). False if the job is not a retryable failure (any more)."""
+    if job.status != Status.FAILED or not job.retryable:
+        return False
+    step = "apply" if job.parsed_rows is not None else "build"
+    next_status = Status.APPLYING if step == "apply" else Status.PLANNING
+    claimed = job.claim(
+        from_status=Status.FAILED,
+        to_status=next_status,
+        retryable=False,
+        error="",
+        finished_at=None,
+        rows_done=0,
+        attempt=job.attempt + 1,
+    )
+    if not claimed:
+        return False
+    _schedule(job, step)
+    return True
 
 
 def discard_import(*, job: ImportJob) -> bool:
@@ -229,5 +290,18 @@ def is_stale(job: ImportJob) -> bool:
     return job.is_running and timezone.now() - job.updated_at > limit
 
 
+def fail_if_stalled(*, job: ImportJob) -> None:
+    """The reaper's rule for one job (ImportJob.objects.fail_stalled), applied when it is viewed."""
+    if ImportJob.objects.filter(pk=job.pk).fail_stalled(now=timezone.now()):
+        job.refresh_from_db()
+
+
 def jobs_for(*, owner):
     return ImportJob.objects.for_user(owner).defer("source_bytes", "parsed_rows", "preview")
+
+
+def purge_old_uploads(*, now: datetime.datetime | None = None) -> dict:
+    """Retention (beat job and ``manage.py purge_old_uploads``): uploads not imported within 48
+    hours are deleted, done jobs keep only their counts after 30 days. Idempotent."""
+    expired, trimmed = ImportJob.objects.purge_old_uploads(now=now or timezone.now())
+    return {"expired": expired, "trimmed": trimmed}

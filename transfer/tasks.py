@@ -1,4 +1,4 @@
-"""Celery tasks for big imports: each calls one service (transfer.services); nothing else here.
+"""Celery tasks for big imports and upload retention: each calls one service; nothing else here.
 
 acks_late (the message is acknowledged only after the task ends) so a worker lost mid-import
 hands the job to another worker; the services are safe to run again.
@@ -17,10 +17,15 @@ LIMITS = {
 
 
 @shared_task(**LIMITS)
-def build_import_preview(job_id: int) -> None:
-    services.build_preview(job_id=job_id)
+def build_import_preview(job_id: int, attempt: int | None = None) -> None:
+    services.build_preview(job_id=job_id, attempt=attempt)
 
 
 @shared_task(**LIMITS)
-def run_import(job_id: int) -> None:
-    services.run_import(job_id=job_id)
+def run_import(job_id: int, attempt: int | None = None) -> None:
+    services.run_import(job_id=job_id, attempt=attempt)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
+def purge_old_uploads() -> dict:
+    return services.purge_old_uploads()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/<int:pk>/columns/", views.import_mapping, name="import_mapping"),
     path("import/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
     path("import/<int:pk>/discard/", views.import_discard, name="import_discard"),
     path("export/", views.export_page, name="export"),
     path("export/contacts.csv", views.export_csv, name="export_csv"),

@@ -45,6 +45,8 @@ def import_start(request):
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
+            if job.status == Status.FAILED:  # kept, retryable: the broker did not take it
+                messages.error(request, job.error)
             if job.status == Status.NEEDS_MAPPING:
                 return redirect("transfer:import_mapping", pk=job.pk)
             return redirect(job)
@@ -79,6 +81,8 @@ def import_mapping(request, pk):
 
 def import_detail(request, pk):
     job = _owned_job(request, pk)
+    if services.is_stale(job):  # its worker died: say so now rather than at the reaper's next run
+        services.fail_if_stalled(job=job)
     if job.status == Status.NEEDS_MAPPING:
         return redirect("transfer:import_mapping", pk=job.pk)
     context = {"job": job, "actions": ACTIONS, "stale": services.is_stale(job)}
@@ -129,6 +133,16 @@ def import_confirm(request, pk):
         tag_names=form.cleaned_data["tags"],
         update_matches=form.cleaned_data["update_matches"],
     )
+    return redirect(job)
+
+
+@require_POST
+def import_retry(request, pk):
+    job = _owned_job(request, pk)
+    if not services.retry_import(job=job):
+        messages.info(request, "This import is not waiting to be tried again.")
+    elif job.status == Status.FAILED:
+        messages.error(request, job.error)
     return redirect(job)
 
 

@@ -5,15 +5,19 @@ rendered here; a week claimed without one is built at send time.
 
 A claimed DigestLog moves to ``sending`` with a conditional UPDATE before the message goes to
 the backend, so a redelivered or duplicated task finds nothing to send. An SMTP error puts it
-back to ``retrying`` (the task retries with backoff); after the last retry it is ``failed``.
+back to ``retrying`` with the moment of its next attempt (the task retries with backoff, and
+the reaper queues it again should that retry be lost); after the last retry it is ``failed``.
 A worker that dies between handing the message over and recording ``sent`` leaves ``sending``:
-it is never sent again (at most once, by design), and the log shows it.
+it is never sent again (at most once, by design); the reaper marks it failed, with the reason,
+once it is older than the send time limit, so the user sees it on Settings.
 """
 
 from __future__ import annotations
 
+import datetime
 import smtplib
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +28,19 @@ from .content import DigestContent, build_digest, render_digest, unsubscribe_url
 
 # Errors worth retrying: the server refused or could not be reached; the message was not taken.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+class RetryLater(Exception):
+    """The mail server did not take the digest; try again in ``countdown`` seconds."""
+
+    def __init__(self, countdown: int, reason: str):
+        super().__init__(reason)
+        self.countdown = countdown
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try after ``attempts`` failed ones: the backoff, doubled each time."""
+    return settings.DIGEST_RETRY_BACKOFF_SECONDS * 2 ** max(0, attempts - 1)
 
 
 def build_message(content: DigestContent, *, to: str) -> EmailMultiAlternatives:
@@ -55,11 +72,11 @@ def _from_snapshot(snapshot: dict | None) -> DigestContent | None:
 def deliver_digest(*, log_id: int) -> str:
     """Send the claimed digest ``log_id`` unless it was already handled. Returns the outcome:
     ``sent``, ``skipped`` (nothing due and the user does not want empty digests, or no email
-    address) or ``handled`` (another attempt got to it). Raises a TRANSIENT_ERRORS exception
-    after recording it, for the caller to retry."""
+    address), ``failed`` (the last retry failed too) or ``handled`` (another attempt got to it).
+    Raises ``RetryLater`` after recording a refusal that is worth another try."""
     now = timezone.now()
     taken = DigestLog.objects.filter(pk=log_id, state__in=(DigestLog.State.CLAIMED, DigestLog.State.RETRYING)).update(
-        state=DigestLog.State.SENDING, attempts=F("attempts") + 1
+        state=DigestLog.State.SENDING, attempts=F("attempts") + 1, attempt_started_at=now, next_attempt_at=None
     )
     if not taken:
         return "handled"
@@ -73,10 +90,17 @@ def deliver_digest(*, log_id: int) -> str:
     try:
         build_message(content, to=owner.email).send()
     except TRANSIENT_ERRORS as error:
-        DigestLog.objects.filter(pk=log_id).update(
-            state=DigestLog.State.RETRYING, error=f"{type(error).__name__}: {error}"
+        reason = f"{type(error).__name__}: {error}"
+        if log.attempts > settings.DIGEST_MAX_RETRIES:
+            record_failure(log_id=log_id, error=error)
+            return "failed"
+        countdown = retry_delay(log.attempts)
+        DigestLog.objects.filter(pk=log_id, state=DigestLog.State.SENDING).update(
+            state=DigestLog.State.RETRYING,
+            error=reason,
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=countdown),
         )
-        raise
+        raise RetryLater(countdown, reason) from error
     DigestLog.objects.filter(pk=log_id).update(
         state=DigestLog.State.SENT,
         sent_at=timezone.now(),
@@ -90,5 +114,5 @@ def deliver_digest(*, log_id: int) -> str:
 def record_failure(*, log_id: int, error: BaseException) -> None:
     """After the last retry: the digest is not sent this week; the log says why."""
     DigestLog.objects.filter(pk=log_id).exclude(state=DigestLog.State.SENT).update(
-        state=DigestLog.State.FAILED, error=f"{type(error).__name__}: {error}", content=None
+        state=DigestLog.State.FAILED, error=f"{type(error).__name__}: {error}", content=None, next_attempt_at=None
     )
