@@ -3,7 +3,7 @@
 import pytest
 
 from contacts.forms import ClassificationForm, ContactForm, InteractionForm
-from contacts.models import Contact
+from contacts.models import Contact, ContactEmail, Tag
 
 from .factories import ClassificationFactory
 
@@ -32,6 +32,27 @@ class TestContactForm:
         assert [e.address for e in contact.emails.all()] == ["grace@navy.mil", "grace.h@example.com"]
         assert [p.number for p in contact.phones.all()] == ["+1 555 0100", "+1 555 0101"]
         assert sorted(t.name for t in contact.tags.all()) == ["compilers", "navy"]
+
+    def test_a_failure_after_the_contact_row_leaves_nothing_half_written(self, owner, monkeypatch):
+        from django.db import DatabaseError
+
+        from contacts import services
+
+        def phones_fail(**_):
+            raise DatabaseError("the connection dropped")
+
+        monkeypatch.setattr(services, "set_contact_phones", phones_fail)
+        form = ContactForm(contact_data(emails="grace@navy.mil", phones="+1 555 0100", tag_names="navy"), owner=owner)
+        assert form.is_valid(), form.errors
+        with pytest.raises(DatabaseError):
+            form.save()
+        assert Contact.objects.count() == 0  # the contact, its emails and its tags: all or nothing
+        assert not ContactEmail.objects.exists() and not Tag.objects.exists()
+
+    def test_two_spellings_of_one_new_tag_make_one_tag(self, owner):
+        form = ContactForm(contact_data(tag_names="Investors, investors, INVESTORS"), owner=owner)
+        assert form.is_valid(), form.errors
+        assert [t.name for t in form.save().tags.all()] == ["Investors"]
 
     def test_too_long_name_is_refused_with_a_message_on_the_field(self, owner):
         form = ContactForm(contact_data(first_name="x" * 101), owner=owner)
