@@ -136,6 +136,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A task taken by a worker that died (never acknowledged) goes back to the queue after
+        # this long; it must exceed the longest retry countdown (the digest's backoff).
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A broker that hangs must not hang a web request that queues work.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 else:
     BROKER_DIR = DATA_DIR / "broker"
     for folder in ("queue", "processed", "control"):
