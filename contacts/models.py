@@ -39,7 +39,7 @@ class Tag(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint("owner", Lower("name"), name="tag_name_unique_per_owner"),
         ]
@@ -72,7 +72,7 @@ class Classification(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["display_order", "name"]
+        ordering = ["display_order", "name", "pk"]
         constraints = [
             models.UniqueConstraint("owner", Lower("name"), name="classification_name_unique_per_owner"),
             models.CheckConstraint(

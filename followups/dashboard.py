@@ -151,14 +151,17 @@ def week_plans(*, owner_ids, day: Day, zone) -> dict[int, list[WeekPlanEntry]]:
         WeekPlanEntry.objects.filter(owner_id__in=owner_ids, week_starting=day.week_starting)
         .select_related("contact__classification")
         .annotate(done=Exists(contacted))
-        .order_by("done", "created_at")
+        .order_by("done", "created_at", "pk")
     )
     return group_by_owner(entries)
 
 
 def upcoming_events(*, owner, day: Day, limit: int = 4) -> list[Event]:
     return list(
-        Event.objects.for_user(owner).filter(held_on__gte=day.today).with_people_count().order_by("held_on")[:limit]
+        Event.objects.for_user(owner)
+        .filter(held_on__gte=day.today)
+        .with_people_count()
+        .order_by("held_on", "pk")[:limit]
     )
 
 
@@ -171,5 +174,5 @@ def events_needing_followup(*, owner) -> list[Event]:
         Event.objects.for_user(owner)
         .filter(meetings__contact__in=open_followups.values("contact_id"))
         .annotate(to_follow_up=Count("meetings", distinct=True))
-        .order_by("-held_on")[:4]
+        .order_by("-held_on", "-pk")[:4]
     )

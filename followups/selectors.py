@@ -134,7 +134,7 @@ def followup_boards(
     )
     snoozed = (
         group_by_owner(
-            _reminder_rows(reminders.filter(state=Reminder.State.SNOOZED).order_by("snoozed_until"), today, zone),
+            _reminder_rows(reminders.filter(state=Reminder.State.SNOOZED).order_by("snoozed_until", "pk"), today, zone),
             _row_owner_id,
         )
         if include_snoozed
@@ -147,7 +147,7 @@ def followup_boards(
     )
     boards = {}
     for owner_id in owner_ids:
-        owner_rows = sorted(rows.get(owner_id, []), key=lambda row: row.due_at)
+        owner_rows = sorted(rows.get(owner_id, []), key=lambda row: (row.due_at, row.contact.pk))
         boards[owner_id] = Board(
             today=today,
             overdue=[row for row in owner_rows if row.due_at < today_starts],
@@ -177,11 +177,11 @@ def _contact_rows(contacts, today, zone) -> list[BoardRow]:
 
 
 def open_reminders_for_contact(*, contact: Contact) -> QuerySet[Reminder]:
-    return contact.reminders.filter(state__in=OPEN_STATES).order_by("due_at")
+    return contact.reminders.filter(state__in=OPEN_STATES).order_by("due_at", "pk")
 
 
 def open_commitments_for_contact(*, contact: Contact) -> QuerySet[Commitment]:
-    return contact.commitments.filter(state=Commitment.State.OPEN).order_by("due_on")
+    return contact.commitments.filter(state=Commitment.State.OPEN).order_by("due_on", "pk")
 
 
 def week_plan_candidates(*, owner, day) -> dict[str, list[Contact]]:
@@ -194,13 +194,15 @@ def week_plan_candidates(*, owner, day) -> dict[str, list[Contact]]:
     half_a_year_ago = day.now - datetime.timedelta(days=182)
     return {
         "planned": list(contacts.filter(pk__in=planned_ids)),
-        "overdue": list(contacts.filter(next_due_at__lt=day.today_starts).order_by("next_due_at")[:50]),
+        "overdue": list(contacts.filter(next_due_at__lt=day.today_starts).order_by("next_due_at", "pk")[:50]),
         "due": list(
-            contacts.filter(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends).order_by("next_due_at")
+            contacts.filter(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends).order_by(
+                "next_due_at", "pk"
+            )
         ),
         "suggested": list(
             contacts.filter(next_due_at__isnull=True)
             .filter(Q(last_interaction_at__lt=half_a_year_ago) | Q(last_interaction_at__isnull=True))
-            .order_by("last_interaction_at")[:10]
+            .order_by("last_interaction_at", "pk")[:10]
         ),
     }

@@ -154,7 +154,7 @@ def raise_event_followups(now: datetime.datetime) -> int:
     recent_meetings = PersonMet.objects.filter(
         event__follow_up_due_at__lte=now, event__follow_up_due_at__gt=now - EVENT_FOLLOWUP_WINDOW
     )
-    latest_meeting = recent_meetings.filter(contact=OuterRef("pk")).order_by("-event__follow_up_due_at")
+    latest_meeting = recent_meetings.filter(contact=OuterRef("pk")).order_by("-event__follow_up_due_at", "-pk")
     contacts = (
         Contact.objects.filter(pk__in=recent_meetings.values("contact_id"))
         .annotate(

@@ -78,7 +78,7 @@ class Purpose(models.Model):
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-is_main", "name"]
+        ordering = ["-is_main", "name", "pk"]
         constraints = [
             models.UniqueConstraint("owner", Lower("name"), name="purpose_name_unique_per_owner"),
             models.UniqueConstraint(

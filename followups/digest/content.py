@@ -181,11 +181,11 @@ def _group_by_classification(rows: list[BoardRow], zone) -> list[ClassificationG
     def order(row):
         classification = row.contact.classification
         if classification is None:
-            return (1, 0, "")
-        return (0, classification.display_order, classification.name)
+            return (1, 0, "", 0)
+        return (0, classification.display_order, classification.name, classification.pk)
 
     groups = []
-    for _, grouped in groupby(sorted(rows, key=lambda row: (order(row), row.due_at)), key=order):
+    for _, grouped in groupby(sorted(rows, key=lambda row: (order(row), row.due_at, row.contact.pk)), key=order):
         grouped = list(grouped)
         classification = grouped[0].contact.classification
         groups.append(

@@ -104,6 +104,7 @@ class VenueReturn:
             -self.contributions,
             -self.venue.interactions_count,
             self.venue.name.lower(),
+            self.venue.pk,
         )
 
 
