@@ -16,6 +16,7 @@ every stamp, as soon as the cache answers again: everything cached before is the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -27,15 +28,32 @@ VERSION_TTL = 60 * 60 * 24 * 30
 
 # This process failed to record a write while the cache was down (see the module docstring).
 _missed_a_bump = False
+# After a failed call this process leaves the cache alone for a few seconds: a Redis that hangs
+# costs each call its socket timeout, and a page makes several.
+SKIP_AFTER_FAILURE_SECONDS = 5
+_skip_until = 0.0
+
+
+def cache_available() -> bool:
+    return time.monotonic() >= _skip_until
+
+
+def _failed() -> None:
+    global _missed_a_bump, _skip_until
+    _missed_a_bump = True
+    _skip_until = time.monotonic() + SKIP_AFTER_FAILURE_SECONDS
 
 
 def version(owner_id: int) -> int:
     return cache.get(VERSION_KEY.format(owner_id), 0)
 
 
-def stamp(owner_id: int) -> str:
-    """What a cache key of the owner's derived pages must include: the generation and version."""
+def stamp(owner_id: int) -> str | None:
+    """What a cache key of the owner's derived pages must include: the generation and version.
+    None while the cache is known to be down: cache nothing, render afresh."""
     _recover()
+    if not cache_available():
+        return None
     key = VERSION_KEY.format(owner_id)
     found = cache.get_many([GENERATION_KEY, key])
     return f"{found.get(GENERATION_KEY, 0)}.{found.get(key, 0)}"
@@ -64,16 +82,22 @@ def _increment(key: str) -> bool:
 
 def _recover() -> None:
     global _missed_a_bump
-    if _missed_a_bump and _increment(GENERATION_KEY):
+    if not _missed_a_bump or not cache_available():
+        return
+    if _increment(GENERATION_KEY):
         _missed_a_bump = False
+    else:
+        _failed()
 
 
 def _bump(owner_ids: set[int]) -> None:
-    global _missed_a_bump
     _recover()
+    if not cache_available():
+        _failed()
+        return
     for owner_id in owner_ids:
         if not _increment(VERSION_KEY.format(owner_id)):
-            _missed_a_bump = True
+            _failed()
             return  # the cache is down: the others would fail the same way
 
 

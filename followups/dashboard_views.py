@@ -40,11 +40,13 @@ def home(request):
     the page is simply rendered afresh.
     """
     day, zone = _today()
-    key = f"dashboard:v1:{request.user.pk}:{request.session.session_key}:{stamp(request.user.pk)}:{day.today}:{zone}"
-    body = cache.get(key)
+    data_stamp = stamp(request.user.pk)
+    key = f"dashboard:v1:{request.user.pk}:{request.session.session_key}:{data_stamp}:{day.today}:{zone}"
+    body = cache.get(key) if data_stamp else None
     if body is None:
         body = render_to_string("followups/dashboard/body.html", _dashboard_context(request, day, zone), request)
-        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+        if data_stamp:
+            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
     return render(request, "followups/dashboard.html", {"body": mark_safe(body)})
 
 

@@ -22,8 +22,11 @@ def isolated_cache(settings):
     """Each test gets its own empty in-process cache (the suite's Redis is the Celery broker)."""
     from django.core.cache import cache
 
+    from contacts import freshness
+
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    freshness._skip_until, freshness._missed_a_bump = 0.0, False  # no outage carried over
     yield
     cache.clear()
 

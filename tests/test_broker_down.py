@@ -36,7 +36,7 @@ class Broker:
     def down(self):
         self._live.undo()
         self.monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
-        app._pool = None
+        forget_connections()
 
     def up(self):
         for task in self.TASKS:
@@ -44,12 +44,19 @@ class Broker:
             self._live.setattr(task, "apply_async", record)
 
 
+def forget_connections():
+    """Make Celery connect afresh with its current broker URL (it keeps pools of connections)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker(monkeypatch):
     switch = Broker(monkeypatch)
     yield switch
     switch._live.undo()
-    app._pool = None
+    monkeypatch.undo()  # the real broker URL back, then connections to it
+    forget_connections()
 
 
 @pytest.fixture
