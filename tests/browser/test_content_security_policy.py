@@ -50,6 +50,10 @@ def test_the_main_pages_load_everything_they_need_under_the_policy(page, browser
         assert page.locator("nav.navbar").evaluate("nav => getComputedStyle(nav).display") == "flex", url
     assert page.evaluate("typeof htmx") == "object"  # htmx ran, and injected no <style> of its own
     assert page.locator("head style").count() == 0
+    # The digest preview is an email: styled inline, which this page alone allows, and no script.
+    response = page.goto("/digest/preview/")
+    assert "style-src 'unsafe-inline'" in response.headers["content-security-policy"]
+    assert "script-src 'none'" in response.headers["content-security-policy"]
     assert not browser_problems.unexpected()
 
 
