@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from .envconfig import email_settings, env_bool, env_float, env_int, env_list
 
@@ -16,11 +18,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NETCRM_DATA_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DEBUG", True)
+# Fail closed: with DEBUG off, the public development key (which signs sessions, messages and
+# digest unsubscribe links) is refused, whether unset or pasted in by hand.
+DEV_SECRET_KEY_PREFIX = "dev-only-insecure-key-change-me-"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32
+if not DEBUG and (not SECRET_KEY or SECRET_KEY.startswith(DEV_SECRET_KEY_PREFIX)):
+    raise ImproperlyConfigured("SECRET_KEY must be set to a secret value when DEBUG is off (DEBUG=0).")
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY_PREFIX + "x" * 32
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -38,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "import_export",
+    "csp",
     "accounts",
     "contacts",
     "strategy",
@@ -57,6 +62,7 @@ MIDDLEWARE = [
     "followups.middleware.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "netcrm.content_security.ContentSecurityPolicyMiddleware",  # django-csp, see that module
 ]
 
 ROOT_URLCONF = "netcrm.urls"
@@ -114,6 +120,8 @@ STATICFILES_DIRS = [
     # Pinned npm packages installed at setup time (package.json); never a CDN.
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
 ]
+# Served at the site root by WhiteNoise, before the login requirement: /robots.txt, /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -220,6 +228,25 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only the app's own scripts, styles and requests; no inline
+# script or style (htmx's indicator style is off, see base.html; its rules are in netcrm.css).
+# data: images are Bootstrap's inline SVG icons (form-select arrow, navbar toggler). The admin's
+# few inline attributes and the digest preview: netcrm/content_security.py, followups/views.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # THE test command: ./scripts/test.sh [pytest args]
 #
-# Sets up .venv (requirements-dev.txt) and the npm assets, installs redis-server and
+# Sets up .venv (requirements-dev.txt) and the npm assets, installs redis-server, Java and
 # chromium if missing (as root; otherwise prints the sudo command), starts a throwaway
 # PostgreSQL and Redis on free loopback ports, exports DATABASE_URL, REDIS_URL and
 # NETCRM_REQUIRE_SERVICES=1, runs ruff, `manage.py check`, the migrations check and
@@ -62,11 +62,13 @@ ensure_npm_assets
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x "$CHROMIUM" ] || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless) # the HTML checker (vnu-jar)
 if [ "${#missing[@]}" -gt 0 ]; then
 	apt_install "${missing[@]}"
 fi
 command -v redis-server >/dev/null 2>&1 || die "redis-server is still missing"
 [ -x "$CHROMIUM" ] || die "$CHROMIUM is still missing (Debian package 'chromium')"
+command -v java >/dev/null 2>&1 || die "java is still missing (Debian package default-jre-headless)"
 ensure_postgres_binaries
 
 # --- services --------------------------------------------------------------------------

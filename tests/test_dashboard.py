@@ -97,7 +97,7 @@ class TestTodaysOutreach:
         response = owner_client.post(reverse("followups:outreach_skip", args=[contact.pk]), **HTMX)
         html = response.content.decode()
         assert "Skipped Ada" in html
-        assert 'id="dashboard-counts" hx-swap-oob="true"' in html
+        assert 'id="dashboard-counts" data-hx-swap-oob="true"' in html
         assert today_names(owner_client.get(HOME)) == []
         frozen.shift(datetime.timedelta(days=1))
         assert today_names(owner_client.get(HOME)) == ["Ada"]

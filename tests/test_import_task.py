@@ -53,7 +53,7 @@ def test_a_big_file_is_read_and_written_by_tasks_with_progress_on_the_page(
     assert job.in_background and job.status == ImportJob.Status.PLANNING
 
     page = owner_client.get(job.get_absolute_url()).content.decode()
-    assert 'hx-trigger="every 1s"' in page and "You can leave this page" in page
+    assert 'data-hx-trigger="every 1s"' in page and "You can leave this page" in page
     progress = owner_client.get(reverse("transfer:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert 'role="progressbar"' in progress.content.decode()
     listing = owner_client.get(reverse("transfer:import_start")).content.decode()
