@@ -35,7 +35,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = 0) -> int:
+    """A whole number; none of netcrm's settings (sizes, counts, seconds, minutes) can be negative."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default

@@ -50,7 +50,7 @@ BEAT_JOBS: tuple[BeatJob, ...] = (
 
 
 def _every_minutes(env_name: str, default: int) -> int:
-    return env_int(env_name, default, minimum=0)
+    return env_int(env_name, default, minimum=0)  # 0 disables the job
 
 
 def expires_seconds(period: datetime.timedelta) -> float:

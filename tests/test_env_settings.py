@@ -54,11 +54,11 @@ class TestEnvInt:
         with pytest.raises(ImproperlyConfigured, match="NETCRM_COUNT=.* is not a whole number"):
             env_int("NETCRM_COUNT", 7)
 
-    def test_a_minimum(self, monkeypatch):
+    def test_no_setting_is_negative_unless_asked(self, monkeypatch):
         monkeypatch.setenv("NETCRM_COUNT", "-5")
-        assert env_int("NETCRM_COUNT", 7) == -5
         with pytest.raises(ImproperlyConfigured, match="NETCRM_COUNT='-5' must be 0 or more"):
-            env_int("NETCRM_COUNT", 7, minimum=0)
+            env_int("NETCRM_COUNT", 7)
+        assert env_int("NETCRM_COUNT", 7, minimum=None) == -5
 
 
 class TestBeatPeriods:

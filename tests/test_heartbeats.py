@@ -17,6 +17,7 @@ from followups import services
 from followups.tasks import raise_reminders, schedule_digests
 from health.heartbeats import BEAT, record_heartbeat, records_heartbeat
 from health.models import JobHeartbeat
+from netcrm.schedule import beat_schedule
 
 from .conftest import REPO, test_database_url, wait_for
 
@@ -147,6 +148,7 @@ def test_real_beat_records_its_heartbeat_when_it_sends_work(tmp_path):
 
     schedule_file = str(tmp_path / "celerybeat-schedule")
     scheduler = PersistentScheduler(app=app, schedule_filename=schedule_file)
+    scheduler.merge_inplace(beat_schedule())  # the entries beat will read from the environment
     scheduler.schedule[SWEEP].last_run_at = app.now() - datetime.timedelta(hours=1)
     scheduler.close()
 
