@@ -139,6 +139,31 @@ def test_a_disabled_job_is_not_watched(client, redis_broker, settings):
     assert "Heartbeat(job='schedule-digests')" not in body
 
 
+def health_in_a_new_process(env) -> tuple[int, dict]:
+    script = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/health/', HTTP_ACCEPT='application/json');"
+        "print(json.dumps([r.status_code, r.json()]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_database_that_is_down_answers_503_without_naming_its_host(tmp_path):
+    env = {**os.environ, "NETCRM_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "netcrm.settings"}
+    env["DATABASE_URL"] = f"postgres://netcrm:secret-pw@127.0.0.1:{free_port()}/netcrm"
+    status, body = health_in_a_new_process(env)
+    assert status == 503
+    assert body["Database(alias='default')"] == "Unavailable: The database cannot be reached or answered wrongly."
+    assert body["Broker(transport='redis')"] == "OK"
+    assert "127.0.0.1" not in json.dumps(body)
+    assert "secret-pw" not in json.dumps(body)
+
+
 def test_the_embedded_default_sqlite_and_filesystem_broker_answers_too(tmp_path):
     """No PostgreSQL, no Redis: the one-command setup of a new user."""
     script = (
