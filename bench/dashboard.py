@@ -5,7 +5,7 @@ Generates one user with 10,000 contacts over six classifications, two years of i
 Then, in the same run and through Django's test client, times the dashboard and a minimal
 login-required view that renders a trivial template, and prints both medians and the ratio.
 The dashboard's body is cached per session, data version and day, so a repeat visit is
-measured, and so is a visit right after a write (rendered afresh, 17 queries); both are
+measured, and so is a visit right after a write (rendered afresh, 18 queries); both are
 printed, the key line's ``ratio`` is the repeat visit's.
 
     make bench-dashboard

@@ -5,6 +5,8 @@ import dataclasses
 from celery import shared_task
 from django.conf import settings
 
+from health.heartbeats import records_heartbeat
+
 from . import digests
 from .digest.delivery import RetryLater, deliver_digest
 from .reaper import reap_stranded as reap
@@ -17,12 +19,14 @@ def limits(seconds: int) -> dict:
 
 
 @shared_task(name="followups.tasks.raise_reminders", acks_late=True, **limits(settings.REMINDER_SWEEP_TIME_LIMIT))
+@records_heartbeat("raise-reminders")
 def raise_reminders() -> dict:
     result = run_sweep()
     return dataclasses.asdict(result)
 
 
 @shared_task(name="followups.tasks.schedule_digests", acks_late=True, **limits(settings.DIGEST_SCHEDULER_TIME_LIMIT))
+@records_heartbeat("schedule-digests")
 def schedule_digests() -> int:
     return len(digests.claim_and_queue())
 
@@ -41,5 +45,6 @@ def send_digest(self, log_id: int) -> str:
 
 
 @shared_task(name="followups.tasks.reap_stranded", acks_late=True, **limits(settings.REAPER_TIME_LIMIT))
+@records_heartbeat("reap-stranded")
 def reap_stranded() -> dict:
     return dataclasses.asdict(reap())

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "csp",
+    "health_check",
+    "health",
     "accounts",
     "contacts",
     "strategy",

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from followups import dashboard_views
+from health.views import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("plan/", include("strategy.urls")),

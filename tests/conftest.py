@@ -125,15 +125,16 @@ test_database_url.__test__ = False  # a helper, not a test
 @pytest.fixture
 def start_celery_worker():
     """Start real Celery workers (subprocesses) on the throwaway Redis and PostgreSQL, each on
-    its own queue; returns ``start(extra_env) -> (queue, process)``. Stopped after the test."""
+    its own queue (or the one given); returns ``start(extra_env, queue=None) -> (queue, process)``.
+    Stopped after the test."""
     from django.db import connection
 
     workers = []
 
-    def start(extra_env=None):
+    def start(extra_env=None, *, queue=None):
         assert connection.vendor == "postgresql", "worker tests need the throwaway PostgreSQL"
         assert os.environ.get("REDIS_URL"), "worker tests need the throwaway Redis (REDIS_URL)"
-        queue = f"test-{uuid.uuid4().hex[:8]}"
+        queue = queue or f"test-{uuid.uuid4().hex[:8]}"
         env = {**os.environ, "DATABASE_URL": test_database_url(), **(extra_env or {})}
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "netcrm", "worker", "--pool=solo", "-Q", queue,

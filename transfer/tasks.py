@@ -7,6 +7,8 @@ hands the job to another worker; the services are safe to run again.
 from celery import shared_task
 from django.conf import settings
 
+from health.heartbeats import records_heartbeat
+
 from . import services
 
 LIMITS = {
@@ -27,5 +29,6 @@ def run_import(job_id: int, attempt: int | None = None) -> None:
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
+@records_heartbeat("purge-old-uploads")
 def purge_old_uploads() -> dict:
     return services.purge_old_uploads()

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from followups import digests
 from followups.reaper import reap_stranded
+from health.heartbeats import records_heartbeat
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             help="Send lost digests from this process instead of queueing them (no Celery worker).",
         )
 
+    @records_heartbeat("reap-stranded")
     def handle(self, *args, send_here, **options):
         queue = None
         if send_here:

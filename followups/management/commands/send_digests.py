@@ -1,9 +1,12 @@
+import contextlib
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from followups import digests
 from followups.digest.schedule import users_due
 from followups.services import create_missing_preferences
+from health.heartbeats import records_heartbeat
 
 
 class Command(BaseCommand):
@@ -31,7 +34,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"would send to {owner.get_username()} <{owner.email}>")
             self.stdout.write(f"{len(due)} digest(s) due; nothing sent (dry run).")
             return
-        results = digests.claim_and_send_now(owner_ids=owner_ids)
+        # Only a run for everyone is the periodic job whose heartbeat /health/ watches.
+        with records_heartbeat("schedule-digests") if owner_ids is None else contextlib.nullcontext():
+            results = digests.claim_and_send_now(owner_ids=owner_ids)
         for claim, outcome in results:
             self.stdout.write(f"user {claim.owner_id}, week of {claim.week_starting}: {outcome}")
         self.stdout.write(f"{sum(1 for _, outcome in results if outcome == 'sent')} digest(s) sent.")

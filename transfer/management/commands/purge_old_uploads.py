@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from health.heartbeats import records_heartbeat
 from transfer.services import purge_old_uploads
 
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
         "counts (the Celery beat job, for people who use cron)."
     )
 
+    @records_heartbeat("purge-old-uploads")
     def handle(self, *args, **options):
         result = purge_old_uploads()
         self.stdout.write(f"{result['expired']} upload(s) deleted, {result['trimmed']} done import(s) trimmed.")
