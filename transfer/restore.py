@@ -6,16 +6,20 @@ the plan and purposes, the follow-up preferences (a new account gets its plan an
 preferences on first visit). Everything else is created; a digest log of a week the account
 already has a log for is skipped (that week's digest went out to this account already).
 All sections in one transaction: a damaged file changes nothing and says which item is wrong.
+Each list of a section holds at most ``NETCRM_IMPORT_MAX_ROWS * NETCRM_RESTORE_ROWS_FACTOR``
+items, checked before anything is written. Big files are restored by a task (restore_jobs.py).
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from contacts.cadence import refresh_cadence
 from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag
@@ -27,6 +31,24 @@ from .backup import BACKUP_FORMAT, BACKUP_VERSION, CONTACT_DERIVED, PREFERENCES_
 
 RESTORERS: dict[str, Callable] = {}
 BATCH_SIZE = 2000
+Progress = Callable[[int, int], None]
+
+
+class ItemCounter:
+    """Counts the items ``build`` validates and reports them now and then. It is reached through a
+    context variable so the restorers (and a section added later) need no extra argument."""
+
+    def __init__(self, total: int, progress: Progress):
+        self.total, self.done, self.progress = total, 0, progress
+        self.every = max(total // 100, 200)
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0:
+            self.progress(min(self.done, self.total), self.total)
+
+
+_counter: contextvars.ContextVar[ItemCounter | None] = contextvars.ContextVar("restore_counter", default=None)
 
 
 class RestoreError(ValueError):
@@ -45,12 +67,20 @@ def build(model, item, *, where: str, exclude: tuple[str, ...] = (), **extra):
     """A validated, unsaved ``model`` from a backup item's plain fields (as dumped by ``plain_fields``)."""
     if not isinstance(item, dict):
         raise RestoreError(f"{where} is not an object.")
+    counter = _counter.get()
+    if counter is not None:
+        counter.tick()
     values = {}
     for field in model._meta.concrete_fields:
         if field.primary_key or field.is_relation or field.name in exclude or field.name not in item:
             continue
+        value = item[field.name]
+        if isinstance(value, list | dict) and field.get_internal_type() != "JSONField":
+            raise RestoreError(f"{where}.{field.name}: a list or an object where a single value belongs.")
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold NUL
+            raise RestoreError(f"{where}.{field.name}: contains a NUL character.")
         try:
-            values[field.attname] = field.to_python(item[field.name])
+            values[field.attname] = field.to_python(value)
         except ValidationError as error:
             raise RestoreError(f"{where}.{field.name}: {' '.join(error.messages)}")
     obj = model(**values, **extra)
@@ -262,13 +292,15 @@ def restore_followups(owner, data: dict, refs: Refs) -> dict:
     return {"commitments": len(commitments), "reminders": len(reminders)}
 
 
-def restore_backup(*, owner, raw: bytes) -> dict:
-    """Restore a backup file into ``owner``'s account, which must have no contacts yet.
-    All or nothing; raises ``RestoreError`` with a message naming what is wrong."""
+def read_backup(raw: bytes) -> dict:
+    """The sections of a backup file, checked for shape and size but not yet for content.
+    Raises ``RestoreError`` naming what is wrong."""
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise RestoreError("This is not a netcrm backup: the file is not JSON.")
+    except RecursionError:
+        raise RestoreError("This is not a netcrm backup: its JSON is nested too deeply to read.")
     if not isinstance(document, dict) or document.get("format") != BACKUP_FORMAT:
         raise RestoreError("This is not a netcrm backup (its “format” is not netcrm-backup).")
     if document.get("version") != BACKUP_VERSION:
@@ -279,6 +311,56 @@ def restore_backup(*, owner, raw: bytes) -> dict:
     unknown = set(sections) - set(RESTORERS)
     if unknown:
         raise RestoreError(f"The backup has sections this netcrm cannot restore: {', '.join(sorted(unknown))}.")
+    for name, data in sections.items():
+        if not isinstance(data, dict):
+            raise RestoreError(f"The section “{name}” is damaged.")
+    check_item_counts(sections)
+    return sections
+
+
+def max_items_per_list() -> int:
+    return settings.NETCRM_IMPORT_MAX_ROWS * settings.NETCRM_RESTORE_ROWS_FACTOR
+
+
+def item_counts(sections: dict) -> dict[tuple[str, str], int]:
+    """How many items each list of each section holds, nested lists (a contact's emails) summed
+    over their parents: ``{("contacts", "contacts.emails"): 1200, ...}``."""
+    counts: dict[tuple[str, str], int] = {}
+    for name, data in sections.items():
+        for key, items in data.items():
+            if not isinstance(items, list):
+                continue
+            counts[(name, key)] = len(items)
+            for item in items:
+                if isinstance(item, dict):
+                    for inner_key, inner in item.items():
+                        if isinstance(inner, list):
+                            counts[(name, f"{key}.{inner_key}")] = counts.get((name, f"{key}.{inner_key}"), 0) + len(
+                                inner
+                            )
+    return counts
+
+
+def check_item_counts(sections: dict) -> None:
+    limit = max_items_per_list()
+    for (name, key), count in item_counts(sections).items():
+        if count > limit:
+            what = " of ".join(reversed(key.split(".")))  # "contacts.emails" -> "emails of contacts"
+            raise RestoreError(
+                f"The section “{name}” holds {count:,} {what}; a restore takes at most {limit:,}. Nothing was restored."
+            )
+
+
+def restore_backup(*, owner, raw: bytes, progress: Progress | None = None) -> dict:
+    """Restore a backup file into ``owner``'s account, which must have no contacts yet.
+    All or nothing; raises ``RestoreError`` with a message naming what is wrong. ``progress``
+    (items done, items in all) is called now and then from inside the transaction."""
+    sections = read_backup(raw)
+    counter = None
+    if progress is not None:
+        counter = ItemCounter(sum(item_counts(sections).values()), progress)
+        progress(0, counter.total)
+    token = _counter.set(counter)
     counts = {}
     try:
         with transaction.atomic():
@@ -288,9 +370,13 @@ def restore_backup(*, owner, raw: bytes) -> dict:
             refs = Refs()
             for name in SECTIONS:
                 if name in sections:
-                    if not isinstance(sections[name], dict):
-                        raise RestoreError(f"The section “{name}” is damaged.")
                     counts.update(RESTORERS[name](owner, sections[name], refs))
     except IntegrityError as error:
         raise RestoreError(f"The backup contradicts itself (e.g. two classifications with one name): {error}")
+    except DataError as error:
+        raise RestoreError(f"The backup holds a value the database cannot store: {error}")
+    except RecursionError:
+        raise RestoreError("The backup holds a value nested too deeply to store.")
+    finally:
+        _counter.reset(token)
     return counts

@@ -87,16 +87,18 @@ def _schedule(job: ImportJob, step: str) -> None:
 class ProgressReporter:
     """Writes a job's progress where the progress page can see it, even from inside the import's
     own transaction (through a second connection, PostgreSQL only). Inside an outer transaction
-    (a request or a test) the count is simply kept in that transaction."""
+    (a request or a test) the count is simply kept in that transaction. ``model`` is any job
+    model with ``rows_done`` and ``rows_total`` (imports, restores)."""
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int, model=ImportJob):
         self.job_id = job_id
+        self.model = model
         self.caller_in_transaction = connection.in_atomic_block
         self._side = None
 
     def __call__(self, done: int, total: int) -> None:
         if not connection.in_atomic_block or self.caller_in_transaction:
-            ImportJob.objects.filter(pk=self.job_id).update(rows_done=done, rows_total=total)
+            self.model.objects.filter(pk=self.job_id).update(rows_done=done, rows_total=total)
             return
         if connection.vendor != "postgresql":
             return
@@ -104,7 +106,7 @@ class ProgressReporter:
             self._side = connections.create_connection(DEFAULT_DB_ALIAS)
         with self._side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
+                f"UPDATE {self.model._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
                 [done, total, self.job_id],
             )
 

@@ -1,4 +1,5 @@
-"""Celery tasks for big imports: each calls one service (transfer.services); nothing else here.
+"""Celery tasks for big imports and restores: each calls one service (transfer.services,
+transfer.restore_jobs); nothing else here.
 
 acks_late (the message is acknowledged only after the task ends) so a worker lost mid-import
 hands the job to another worker; the services are safe to run again.
@@ -7,7 +8,7 @@ hands the job to another worker; the services are safe to run again.
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import restore_jobs, services
 
 LIMITS = {
     "acks_late": True,
@@ -24,3 +25,8 @@ def build_import_preview(job_id: int) -> None:
 @shared_task(**LIMITS)
 def run_import(job_id: int) -> None:
     services.run_import(job_id=job_id)
+
+
+@shared_task(**LIMITS)
+def restore_backup_job(job_id: int) -> None:
+    restore_jobs.run_restore(job_id=job_id)
