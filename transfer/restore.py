@@ -6,17 +6,15 @@ the plan and purposes, the follow-up preferences (a new account gets its plan an
 preferences on first visit). Everything else is created; a digest log of a week the account
 already has a log for is skipped (that week's digest went out to this account already).
 All sections in one transaction: a damaged file changes nothing and says which item is wrong.
-Each list of a section holds at most ``NETCRM_IMPORT_MAX_ROWS * NETCRM_RESTORE_ROWS_FACTOR``
-items, checked before anything is written. Big files are restored by a task (restore_jobs.py).
+The file's shape and the size of its lists are checked before anything is written
+(backup_file.py); big files are restored by a task (restore_jobs.py).
 """
 
 from __future__ import annotations
 
 import contextvars
-import json
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
@@ -27,7 +25,8 @@ from followups.digest.schedule import reschedule
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 from strategy.models import Event, PersonMet, Plan, Purpose, Venue
 
-from .backup import BACKUP_FORMAT, BACKUP_VERSION, CONTACT_DERIVED, PREFERENCES_DERIVED, SECTIONS, Refs
+from .backup import CONTACT_DERIVED, PREFERENCES_DERIVED, SECTIONS, Refs
+from .backup_file import RestoreError, explain_contradiction, item_counts, read_backup
 
 RESTORERS: dict[str, Callable] = {}
 BATCH_SIZE = 2000
@@ -49,10 +48,6 @@ class ItemCounter:
 
 
 _counter: contextvars.ContextVar[ItemCounter | None] = contextvars.ContextVar("restore_counter", default=None)
-
-
-class RestoreError(ValueError):
-    """The backup cannot be restored; the message names the item and field when it can."""
 
 
 def restorer(name: str):
@@ -83,6 +78,9 @@ def build(model, item, *, where: str, exclude: tuple[str, ...] = (), **extra):
             values[field.attname] = field.to_python(value)
         except ValidationError as error:
             raise RestoreError(f"{where}.{field.name}: {' '.join(error.messages)}")
+        except (TypeError, ValueError, OverflowError):  # e.g. a number where a date belongs
+            kind = str(field.description) % vars(field)  # "Date (without time)"
+            raise RestoreError(f"{where}.{field.name}: {value!r} is not a valid {kind[0].lower()}{kind[1:]}.")
     obj = model(**values, **extra)
     # Relations come from refs the restorer has resolved (no query per row to re-check them).
     relations = [field.name for field in model._meta.concrete_fields if field.is_relation]
@@ -158,7 +156,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
         where = f"contacts[{i}]"
         contact = build(Contact, item, where=where, exclude=CONTACT_DERIVED, owner=owner)
         name = item.get("classification")
-        if name is not None and name not in classification_by_name:
+        if name is not None and (not isinstance(name, str) or name not in classification_by_name):
             raise RestoreError(f"{where}: there is no classification called “{name}” in the backup.")
         contact.classification = classification_by_name.get(name)
         contacts.append(contact)
@@ -176,7 +174,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
             phones.append(build(ContactPhone, {"number": number, "position": position}, where=f"{where}.phones"))
             phones[-1].contact = contact
         for name in _list(item, "tags", where):
-            if name not in tag_by_name:
+            if not isinstance(name, str) or name not in tag_by_name:
                 raise RestoreError(f"{where}: there is no tag called “{name}” in the backup.")
             links.append(through(contact_id=contact.pk, tag_id=tag_by_name[name].pk))
     ContactEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
@@ -186,6 +184,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
     interactions = []
     for i, item in enumerate(_list(data, "interactions", "contacts")):
         where = f"interactions[{i}]"
+        item = _object(item, where)
         try:
             contact_id = refs.pk("contact", str(item.get("contact")))
         except (KeyError, AttributeError):
@@ -292,65 +291,6 @@ def restore_followups(owner, data: dict, refs: Refs) -> dict:
     return {"commitments": len(commitments), "reminders": len(reminders)}
 
 
-def read_backup(raw: bytes) -> dict:
-    """The sections of a backup file, checked for shape and size but not yet for content.
-    Raises ``RestoreError`` naming what is wrong."""
-    try:
-        document = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        raise RestoreError("This is not a netcrm backup: the file is not JSON.")
-    except RecursionError:
-        raise RestoreError("This is not a netcrm backup: its JSON is nested too deeply to read.")
-    if not isinstance(document, dict) or document.get("format") != BACKUP_FORMAT:
-        raise RestoreError("This is not a netcrm backup (its “format” is not netcrm-backup).")
-    if document.get("version") != BACKUP_VERSION:
-        raise RestoreError(f"This backup has version {document.get('version')!r}; this netcrm reads {BACKUP_VERSION}.")
-    sections = document.get("sections")
-    if not isinstance(sections, dict):
-        raise RestoreError("The backup has no sections.")
-    unknown = set(sections) - set(RESTORERS)
-    if unknown:
-        raise RestoreError(f"The backup has sections this netcrm cannot restore: {', '.join(sorted(unknown))}.")
-    for name, data in sections.items():
-        if not isinstance(data, dict):
-            raise RestoreError(f"The section “{name}” is damaged.")
-    check_item_counts(sections)
-    return sections
-
-
-def max_items_per_list() -> int:
-    return settings.NETCRM_IMPORT_MAX_ROWS * settings.NETCRM_RESTORE_ROWS_FACTOR
-
-
-def item_counts(sections: dict) -> dict[tuple[str, str], int]:
-    """How many items each list of each section holds, nested lists (a contact's emails) summed
-    over their parents: ``{("contacts", "contacts.emails"): 1200, ...}``."""
-    counts: dict[tuple[str, str], int] = {}
-    for name, data in sections.items():
-        for key, items in data.items():
-            if not isinstance(items, list):
-                continue
-            counts[(name, key)] = len(items)
-            for item in items:
-                if isinstance(item, dict):
-                    for inner_key, inner in item.items():
-                        if isinstance(inner, list):
-                            counts[(name, f"{key}.{inner_key}")] = counts.get((name, f"{key}.{inner_key}"), 0) + len(
-                                inner
-                            )
-    return counts
-
-
-def check_item_counts(sections: dict) -> None:
-    limit = max_items_per_list()
-    for (name, key), count in item_counts(sections).items():
-        if count > limit:
-            what = " of ".join(reversed(key.split(".")))  # "contacts.emails" -> "emails of contacts"
-            raise RestoreError(
-                f"The section “{name}” holds {count:,} {what}; a restore takes at most {limit:,}. Nothing was restored."
-            )
-
-
 def restore_backup(*, owner, raw: bytes, progress: Progress | None = None) -> dict:
     """Restore a backup file into ``owner``'s account, which must have no contacts yet.
     All or nothing; raises ``RestoreError`` with a message naming what is wrong. ``progress``
@@ -372,7 +312,7 @@ def restore_backup(*, owner, raw: bytes, progress: Progress | None = None) -> di
                 if name in sections:
                     counts.update(RESTORERS[name](owner, sections[name], refs))
     except IntegrityError as error:
-        raise RestoreError(f"The backup contradicts itself (e.g. two classifications with one name): {error}")
+        raise RestoreError(explain_contradiction(error))
     except DataError as error:
         raise RestoreError(f"The backup holds a value the database cannot store: {error}")
     except RecursionError:
