@@ -70,7 +70,7 @@ def test_a_backup_over_256_kb_is_restored_by_a_task_with_progress_on_its_page(
     finished = owner_client.get(reverse("transfer:restore_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert finished.headers["HX-Refresh"] == "true"  # the page reloads itself to show the outcome
     page = owner_client.get(job.get_absolute_url()).content.decode()
-    assert "Restored</strong> 1000 contacts, 1000 interactions" in page
+    assert "Restored</strong> 1,000 contacts, 1,000 interactions" in page
 
 
 @pytest.mark.django_db
@@ -249,4 +249,4 @@ def test_a_real_worker_restores_a_big_backup_and_one_killed_half_way_leaves_it_t
     assert Contact.objects.filter(owner=owner).count() == 4000
     assert Interaction.objects.filter(owner=owner).count() == 4000
     assert ContactEmail.objects.filter(contact__owner=owner).count() == 4000
-    assert "Restored</strong> 4000 contacts, 4000 interactions" in client.get(job.get_absolute_url()).content.decode()
+    assert "Restored</strong> 4,000 contacts, 4,000 interactions" in client.get(job.get_absolute_url()).content.decode()

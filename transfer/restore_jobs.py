@@ -102,7 +102,8 @@ def retry_restore(*, job: RestoreJob) -> bool:
 
 def run_restore(*, job_id: int) -> None:
     """Restore a queued job's file, then record the outcome. Does nothing unless the job is
-    queued (or its worker died): a redelivered task finds it restoring or done."""
+    queued: a redelivered task finds it restoring or done (a job whose worker died is queued
+    again by ``retry_restore``)."""
     claimed = RestoreJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
         status=Status.RESTORING, updated_at=timezone.now(), rows_done=0
     )
@@ -110,8 +111,9 @@ def run_restore(*, job_id: int) -> None:
         return
     job = RestoreJob.objects.select_related("owner").get(pk=job_id)
     reporter = ProgressReporter(job.pk, model=RestoreJob)
+    progress = reporter if job.in_background else None  # a small one is over before a page could poll
     try:
-        counts = restore_backup(owner=job.owner, raw=bytes(job.source_bytes), progress=reporter)
+        counts = restore_backup(owner=job.owner, raw=bytes(job.source_bytes), progress=progress)
     except RestoreError as error:
         _finish(job.pk, status=Status.FAILED, error=str(error))
         return
@@ -137,8 +139,8 @@ def _finish(job_id: int, *, status: str, **changes) -> None:
 
 
 def restored_summary(counts: list[list]) -> str:
-    """A job's result, ``[["contacts", 3], ["people_met", 2]]`` -> "3 contacts, 2 people met"."""
-    restored = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts if count)
+    """A job's result, ``[["contacts", 1200], ["people_met", 2]]`` -> "1,200 contacts, 2 people met"."""
+    restored = ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in counts if count)
     return restored or "an empty backup"
 
 
