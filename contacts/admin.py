@@ -8,10 +8,11 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from . import services
+from .admin_formats import AdminCSV, AdminImportForm, AdminXLSX
 from .cadence import refresh_cadence
+from .importing import ImportFileError
 from .models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag, contact_every_days_validators
 from .resources import ContactResource, contacts_csv
 
@@ -80,8 +81,9 @@ class BulkTagForm(forms.Form):
 @admin.register(Contact)
 class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
     resource_classes = [ContactResource]
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    import_formats = [AdminCSV, AdminXLSX]  # with the page import's size and row limits
+    export_formats = [AdminCSV, AdminXLSX]  # formula-escaped
+    import_form_class = AdminImportForm
     list_display = ("full_name", "company", "classification", "contact_every_days_override", "last_interaction_at")
     list_filter = ("classification", "tags", "created_at")
     search_fields = ("first_name", "last_name", "company", "emails__address", "tags__name")
@@ -104,6 +106,12 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"owner": request.user}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):  # our formats' own refusals say what is wrong
+            form.add_error("import_file", e.args[0])
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)

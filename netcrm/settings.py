@@ -218,6 +218,16 @@ NETCRM_IMPORT_MAX_OPEN_JOBS = env_int("NETCRM_IMPORT_MAX_OPEN_JOBS", 5)
 # their moment are queued again; "sending" past DIGEST_SEND_TIME_LIMIT + 60 s is marked failed.
 REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 600)
 REAPER_TIME_LIMIT = env_int("REAPER_TIME_LIMIT", 300)
+# Uploads bigger than this never run inside a web request: a restore goes to a task, the
+# admin's import points to the import page.
+NETCRM_IMPORT_BACKGROUND_BYTES = env_int("NETCRM_IMPORT_BACKGROUND_BYTES", 256 * 1024)
+# A backup's lists (contacts, interactions, reminders, a contact's emails...) may each hold up
+# to NETCRM_IMPORT_MAX_ROWS times this many items.
+NETCRM_RESTORE_ROWS_FACTOR = env_int("NETCRM_RESTORE_ROWS_FACTOR", 10)
+# The admin's CSV/XLSX export (django-import-export): formulas neutralised, characters a
+# spreadsheet cannot hold replaced instead of failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:

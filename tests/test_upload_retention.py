@@ -41,7 +41,7 @@ class TestRetention:
         recent = job_aged(owner, status=Status.PREVIEWED, age=datetime.timedelta(hours=47))
         failed = job_aged(owner, status=Status.FAILED, age=datetime.timedelta(days=3), retryable=True)
 
-        assert purge_old_uploads() == {"expired": 2, "trimmed": 0}
+        assert purge_old_uploads() == {"expired": 2, "trimmed": 0, "backups_deleted": 0}
         for job in (old, failed):
             job.refresh_from_db()
             assert job.status == Status.EXPIRED
@@ -53,12 +53,12 @@ class TestRetention:
     def test_a_done_import_keeps_only_its_counts_after_30_days(self, owner):
         old = job_aged(owner, status=Status.DONE, age=datetime.timedelta(days=31), result={"created": 1})
         recent = job_aged(owner, status=Status.DONE, age=datetime.timedelta(days=29), result={"created": 1})
-        assert purge_old_uploads() == {"expired": 0, "trimmed": 1}
+        assert purge_old_uploads() == {"expired": 0, "trimmed": 1, "backups_deleted": 0}
         old.refresh_from_db()
         assert (old.status, old.result, old.preview, old.parsed_rows) == (Status.DONE, {"created": 1}, None, None)
         recent.refresh_from_db()
         assert recent.preview is not None
-        assert purge_old_uploads() == {"expired": 0, "trimmed": 0}  # idempotent
+        assert purge_old_uploads() == {"expired": 0, "trimmed": 0, "backups_deleted": 0}  # idempotent
 
     def test_an_expired_import_says_so_and_offers_no_confirm(self, owner_client, owner):
         job = job_aged(owner, status=Status.PREVIEWED, age=datetime.timedelta(days=3))
@@ -66,6 +66,21 @@ class TestRetention:
         page = owner_client.get(job.get_absolute_url()).content.decode()
         assert "Upload the file again" in page and "Expired" in page
         assert f"/import/{job.pk}/confirm/" not in page
+
+    def test_a_backup_never_restored_is_deleted_after_48_hours(self, owner):
+        from transfer.models import RestoreJob
+
+        def backup(status, hours):
+            job = RestoreJob.objects.create(owner=owner, original_name="b.json", source_bytes=b"{}", status=status)
+            RestoreJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=hours))
+            return job
+
+        stuck, recent = backup("not_queued", 49), backup("not_queued", 47)
+        assert purge_old_uploads()["backups_deleted"] == 1
+        stuck.refresh_from_db()
+        assert (stuck.status, bytes(stuck.source_bytes)) == ("failed", b"")
+        assert "deleted after 48 hours" in stuck.error
+        assert bytes(RestoreJob.objects.get(pk=recent.pk).source_bytes) == b"{}"
 
     def test_the_purge_is_a_beat_job(self):
         assert beat_schedule()["purge-old-uploads"]["task"] == "transfer.tasks.purge_old_uploads"

@@ -4,6 +4,7 @@ from django.conf import settings
 from contacts.importing.formats import FORMATS, MAPPING_TARGETS
 from contacts.models import Classification
 
+from .restore_jobs import max_restore_bytes
 from .services import megabytes
 
 
@@ -81,11 +82,15 @@ class ConfirmForm(forms.Form):
 
 
 class RestoreForm(forms.Form):
-    file = forms.FileField(label="Backup file (.json)")
+    file = forms.FileField(
+        label="Backup file (.json)",
+        help_text=f"A netcrm full backup, up to {megabytes(max_restore_bytes())}. "
+        "A big one is restored in the background; you can follow it on its page.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.NETCRM_IMPORT_MAX_BYTES * 5
+        limit = max_restore_bytes()
         if upload.size > limit:
             raise forms.ValidationError(f"The file is {megabytes(upload.size)}; the limit is {megabytes(limit)}.")
         return upload

@@ -6,16 +6,18 @@ the plan and purposes, the follow-up preferences (a new account gets its plan an
 preferences on first visit). Everything else is created; a digest log of a week the account
 already has a log for is skipped (that week's digest went out to this account already).
 All sections in one transaction: a damaged file changes nothing and says which item is wrong.
+The file's shape and the size of its lists are checked before anything is written
+(backup_file.py); big files are restored by a task (restore_jobs.py).
 """
 
 from __future__ import annotations
 
-import json
+import contextvars
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from contacts.cadence import refresh_cadence
 from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag
@@ -23,14 +25,29 @@ from followups.digest.schedule import reschedule
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 from strategy.models import Event, PersonMet, Plan, Purpose, Venue
 
-from .backup import BACKUP_FORMAT, BACKUP_VERSION, CONTACT_DERIVED, PREFERENCES_DERIVED, SECTIONS, Refs
+from .backup import CONTACT_DERIVED, PREFERENCES_DERIVED, SECTIONS, Refs
+from .backup_file import RestoreError, explain_contradiction, item_counts, read_backup
 
 RESTORERS: dict[str, Callable] = {}
 BATCH_SIZE = 2000
+Progress = Callable[[int, int], None]
 
 
-class RestoreError(ValueError):
-    """The backup cannot be restored; the message names the item and field when it can."""
+class ItemCounter:
+    """Counts the items ``build`` validates and reports them now and then. It is reached through a
+    context variable so the restorers (and a section added later) need no extra argument."""
+
+    def __init__(self, total: int, progress: Progress):
+        self.total, self.done, self.progress = total, 0, progress
+        self.every = max(total // 100, 200)
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0:
+            self.progress(min(self.done, self.total), self.total)
+
+
+_counter: contextvars.ContextVar[ItemCounter | None] = contextvars.ContextVar("restore_counter", default=None)
 
 
 def restorer(name: str):
@@ -45,14 +62,25 @@ def build(model, item, *, where: str, exclude: tuple[str, ...] = (), **extra):
     """A validated, unsaved ``model`` from a backup item's plain fields (as dumped by ``plain_fields``)."""
     if not isinstance(item, dict):
         raise RestoreError(f"{where} is not an object.")
+    counter = _counter.get()
+    if counter is not None:
+        counter.tick()
     values = {}
     for field in model._meta.concrete_fields:
         if field.primary_key or field.is_relation or field.name in exclude or field.name not in item:
             continue
+        value = item[field.name]
+        if isinstance(value, list | dict) and field.get_internal_type() != "JSONField":
+            raise RestoreError(f"{where}.{field.name}: a list or an object where a single value belongs.")
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold NUL
+            raise RestoreError(f"{where}.{field.name}: contains a NUL character.")
         try:
-            values[field.attname] = field.to_python(item[field.name])
+            values[field.attname] = field.to_python(value)
         except ValidationError as error:
             raise RestoreError(f"{where}.{field.name}: {' '.join(error.messages)}")
+        except (TypeError, ValueError, OverflowError):  # e.g. a number where a date belongs
+            kind = str(field.description) % vars(field)  # "Date (without time)"
+            raise RestoreError(f"{where}.{field.name}: {value!r} is not a valid {kind[0].lower()}{kind[1:]}.")
     obj = model(**values, **extra)
     # Relations come from refs the restorer has resolved (no query per row to re-check them).
     relations = [field.name for field in model._meta.concrete_fields if field.is_relation]
@@ -128,7 +156,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
         where = f"contacts[{i}]"
         contact = build(Contact, item, where=where, exclude=CONTACT_DERIVED, owner=owner)
         name = item.get("classification")
-        if name is not None and name not in classification_by_name:
+        if name is not None and (not isinstance(name, str) or name not in classification_by_name):
             raise RestoreError(f"{where}: there is no classification called “{name}” in the backup.")
         contact.classification = classification_by_name.get(name)
         contacts.append(contact)
@@ -146,7 +174,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
             phones.append(build(ContactPhone, {"number": number, "position": position}, where=f"{where}.phones"))
             phones[-1].contact = contact
         for name in _list(item, "tags", where):
-            if name not in tag_by_name:
+            if not isinstance(name, str) or name not in tag_by_name:
                 raise RestoreError(f"{where}: there is no tag called “{name}” in the backup.")
             links.append(through(contact_id=contact.pk, tag_id=tag_by_name[name].pk))
     ContactEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
@@ -156,6 +184,7 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
     interactions = []
     for i, item in enumerate(_list(data, "interactions", "contacts")):
         where = f"interactions[{i}]"
+        item = _object(item, where)
         try:
             contact_id = refs.pk("contact", str(item.get("contact")))
         except (KeyError, AttributeError):
@@ -262,23 +291,16 @@ def restore_followups(owner, data: dict, refs: Refs) -> dict:
     return {"commitments": len(commitments), "reminders": len(reminders)}
 
 
-def restore_backup(*, owner, raw: bytes) -> dict:
+def restore_backup(*, owner, raw: bytes, progress: Progress | None = None) -> dict:
     """Restore a backup file into ``owner``'s account, which must have no contacts yet.
-    All or nothing; raises ``RestoreError`` with a message naming what is wrong."""
-    try:
-        document = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        raise RestoreError("This is not a netcrm backup: the file is not JSON.")
-    if not isinstance(document, dict) or document.get("format") != BACKUP_FORMAT:
-        raise RestoreError("This is not a netcrm backup (its “format” is not netcrm-backup).")
-    if document.get("version") != BACKUP_VERSION:
-        raise RestoreError(f"This backup has version {document.get('version')!r}; this netcrm reads {BACKUP_VERSION}.")
-    sections = document.get("sections")
-    if not isinstance(sections, dict):
-        raise RestoreError("The backup has no sections.")
-    unknown = set(sections) - set(RESTORERS)
-    if unknown:
-        raise RestoreError(f"The backup has sections this netcrm cannot restore: {', '.join(sorted(unknown))}.")
+    All or nothing; raises ``RestoreError`` with a message naming what is wrong. ``progress``
+    (items done, items in all) is called now and then from inside the transaction."""
+    sections = read_backup(raw)
+    counter = None
+    if progress is not None:
+        counter = ItemCounter(sum(item_counts(sections).values()), progress)
+        progress(0, counter.total)
+    token = _counter.set(counter)
     counts = {}
     try:
         with transaction.atomic():
@@ -288,9 +310,13 @@ def restore_backup(*, owner, raw: bytes) -> dict:
             refs = Refs()
             for name in SECTIONS:
                 if name in sections:
-                    if not isinstance(sections[name], dict):
-                        raise RestoreError(f"The section “{name}” is damaged.")
                     counts.update(RESTORERS[name](owner, sections[name], refs))
     except IntegrityError as error:
-        raise RestoreError(f"The backup contradicts itself (e.g. two classifications with one name): {error}")
+        raise RestoreError(explain_contradiction(error))
+    except DataError as error:
+        raise RestoreError(f"The backup holds a value the database cannot store: {error}")
+    except RecursionError:
+        raise RestoreError("The backup holds a value nested too deeply to store.")
+    finally:
+        _counter.reset(token)
     return counts

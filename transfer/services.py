@@ -110,16 +110,18 @@ def _schedule(job: ImportJob, step: str) -> None:
 class ProgressReporter:
     """Writes a job's progress where the progress page can see it, even from inside the import's
     own transaction (through a second connection, PostgreSQL only). Inside an outer transaction
-    (a request or a test) the count is simply kept in that transaction."""
+    (a request or a test) the count is simply kept in that transaction. ``model`` is any job
+    model with ``rows_done`` and ``rows_total`` (imports, restores)."""
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int, model=ImportJob):
         self.job_id = job_id
+        self.model = model
         self.caller_in_transaction = connection.in_atomic_block
         self._side = None
 
     def __call__(self, done: int, total: int) -> None:
         if not connection.in_atomic_block or self.caller_in_transaction:
-            ImportJob.objects.filter(pk=self.job_id).update(rows_done=done, rows_total=total)
+            self.model.objects.filter(pk=self.job_id).update(rows_done=done, rows_total=total)
             return
         if connection.vendor != "postgresql":
             return
@@ -127,7 +129,7 @@ class ProgressReporter:
             self._side = connections.create_connection(DEFAULT_DB_ALIAS)
         with self._side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
+                f"UPDATE {self.model._meta.db_table} SET rows_done = %s, rows_total = %s WHERE id = %s",
                 [done, total, self.job_id],
             )
 
@@ -303,5 +305,9 @@ def jobs_for(*, owner):
 def purge_old_uploads(*, now: datetime.datetime | None = None) -> dict:
     """Retention (beat job and ``manage.py purge_old_uploads``): uploads not imported within 48
     hours are deleted, done jobs keep only their counts after 30 days. Idempotent."""
-    expired, trimmed = ImportJob.objects.purge_old_uploads(now=now or timezone.now())
-    return {"expired": expired, "trimmed": trimmed}
+    now = now or timezone.now()
+    expired, trimmed = ImportJob.objects.purge_old_uploads(now=now)
+    from .models import RestoreJob
+
+    backups = RestoreJob.objects.purge_old_uploads(now=now)
+    return {"expired": expired, "trimmed": trimmed, "backups_deleted": backups}

@@ -1,4 +1,5 @@
-"""Celery tasks for big imports and upload retention: each calls one service; nothing else here.
+"""Celery tasks for big imports, restores and upload retention: each calls one service
+(transfer.services, transfer.restore_jobs); nothing else here.
 
 acks_late (the message is acknowledged only after the task ends) so a worker lost mid-import
 hands the job to another worker; the services are safe to run again.
@@ -9,7 +10,7 @@ from django.conf import settings
 
 from health.heartbeats import records_heartbeat
 
-from . import services
+from . import restore_jobs, services
 
 LIMITS = {
     "acks_late": True,
@@ -32,3 +33,8 @@ def run_import(job_id: int, attempt: int | None = None) -> None:
 @records_heartbeat("purge-old-uploads")
 def purge_old_uploads() -> dict:
     return services.purge_old_uploads()
+
+
+@shared_task(**LIMITS)
+def restore_backup_job(job_id: int) -> None:
+    restore_jobs.run_restore(job_id=job_id)

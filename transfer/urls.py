@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import restore_views, views
 
 app_name = "transfer"
 
@@ -16,5 +16,8 @@ urlpatterns = [
     path("export/contacts.csv", views.export_csv, name="export_csv"),
     path("export/contacts.vcf", views.export_vcard, name="export_vcard"),
     path("export/backup.json", views.export_backup, name="export_backup"),
-    path("export/restore/", views.restore, name="restore"),
+    path("export/restore/", restore_views.restore, name="restore"),
+    path("export/restore/<int:pk>/", restore_views.restore_detail, name="restore_detail"),
+    path("export/restore/<int:pk>/progress/", restore_views.restore_progress, name="restore_progress"),
+    path("export/restore/<int:pk>/retry/", restore_views.restore_retry, name="restore_retry"),
 ]

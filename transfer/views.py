@@ -19,13 +19,11 @@ from contacts.importing.formats import find_header
 from contacts.importing.plan import ACTIONS
 from contacts.models import ImportJob
 from contacts.ownership import get_owned_or_404
-from followups.middleware import SESSION_KEY as TIME_ZONE_SESSION_KEY
 
-from . import services
+from . import restore_jobs, services
 from .backup import backup_json
 from .exports import contacts_csv, contacts_vcard
 from .forms import ConfirmForm, MappingForm, RestoreForm, UploadForm
-from .restore import RestoreError, restore_backup
 
 PREVIEW_ROWS_PER_PAGE = 100
 Status = ImportJob.Status
@@ -157,8 +155,8 @@ def import_discard(request, pk):
 
 
 def export_page(request):
-    form = RestoreForm()
-    return render(request, "transfer/export.html", {"restore_form": form})
+    context = {"restore_form": RestoreForm(), "restore_jobs": restore_jobs.jobs_for(owner=request.user)[:5]}
+    return render(request, "transfer/export.html", context)
 
 
 def _attachment(content: str, *, content_type: str, name: str) -> HttpResponse:
@@ -179,19 +177,3 @@ def export_vcard(request):
 
 def export_backup(request):
     return _attachment(backup_json(owner=request.user), content_type="application/json", name="backup.json")
-
-
-@require_POST
-def restore(request):
-    form = RestoreForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            counts = restore_backup(owner=request.user, raw=form.cleaned_data["file"].read())
-        except RestoreError as error:
-            form.add_error("file", str(error))
-        else:
-            request.session.pop(TIME_ZONE_SESSION_KEY, None)  # the restored preferences may move it
-            restored = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if count)
-            messages.success(request, f"Restored {restored or 'an empty backup'}.")
-            return redirect("contacts:list")
-    return render(request, "transfer/export.html", {"restore_form": form}, status=400)
