@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .ownership import OwnedQuerySet
+from .search import search_contacts
 
 MAX_CONTACT_EVERY_DAYS = 3650
 contact_every_days_validators = [
@@ -93,21 +94,10 @@ class ContactQuerySet(OwnedQuerySet):
         """What the contact list shows, in a fixed number of queries whatever the row count."""
         return self.select_related("classification").prefetch_related("tags", "emails")
 
-    def search(self, text: str):
-        text = text.strip()
-        if not text:
-            return self
-        query = models.Q()
-        for word in text.split():
-            query &= (
-                models.Q(first_name__icontains=word)
-                | models.Q(last_name__icontains=word)
-                | models.Q(company__icontains=word)
-                | models.Q(emails__address__icontains=word)
-                | models.Q(tags__name__icontains=word)
-            )
-        matching_ids = self.filter(query).values("pk")
-        return self.filter(pk__in=matching_ids)
+    def search(self, text: str, *, owner=None):
+        """The contacts matching ``text`` (contacts/search.py: full-text on PostgreSQL), each
+        annotated ``search_rank``; unchanged when ``text`` holds no word."""
+        return search_contacts(self, text, owner=owner)
 
 
 class Contact(models.Model):

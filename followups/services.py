@@ -7,13 +7,15 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Value
 from django.utils import timezone
 
 from contacts import services as contact_services
 from contacts.freshness import touch
 from contacts.models import Contact, Interaction
 from netcrm.dates import start_of_local_day
+from netcrm.sql import insert_select
 
 from .digest.schedule import reschedule
 from .models import OPEN_STATES, Commitment, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
@@ -160,6 +162,22 @@ def add_to_week_plan(*, owner, contacts, week_starting: datetime.date) -> int:
     entries = [WeekPlanEntry(owner=owner, contact=contact, week_starting=week_starting) for contact in contacts]
     touch([owner.pk])
     return len(WeekPlanEntry.objects.bulk_create(entries, ignore_conflicts=True))
+
+
+def add_selection_to_week_plan(*, owner, contacts, week_starting: datetime.date) -> int:
+    """Add every contact of a selection (a queryset, owner-scoped here again) to the week's plan
+    in one INSERT … SELECT; already planned ones are left as they are. Returns how many were added."""
+    rows = (
+        contacts.filter(owner=owner)
+        .annotate(
+            plan_owner=Value(owner.pk, output_field=models.BigIntegerField()),
+            plan_week=Value(week_starting, output_field=models.DateField()),
+            plan_created_at=Value(timezone.now(), output_field=models.DateTimeField()),
+        )
+        .values_list("plan_owner", "pk", "plan_week", "plan_created_at")
+    )
+    touch([owner.pk])
+    return insert_select(WeekPlanEntry, ("owner_id", "contact_id", "week_starting", "created_at"), rows)
 
 
 @transaction.atomic

@@ -94,6 +94,7 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
         "dashboard": "/",
         "contacts": reverse("contacts:list"),
         "contacts-filtered": reverse("contacts:list") + "?q=ada",
+        "contacts-sorted": reverse("contacts:list") + "?status=overdue&sort=-last_contact",
         "contact": objects["contact"].get_absolute_url(),
         "contact-new": reverse("contacts:create"),
         "contact-edit": reverse("contacts:edit", args=[objects["contact"].pk]),
@@ -120,6 +121,10 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
     assert b"invalid-feedback" in with_errors.content
     pages["contact-form-errors"] = with_errors.content.decode()
     urls["contact-form-errors"] = reverse("contacts:create") + " (POST)"
+    confirm = client.post(reverse("contacts:bulk"), {"action": "delete", "select_all": "on", "q": "a"})
+    assert b"Delete " in confirm.content and confirm.status_code == 200
+    pages["contacts-bulk-delete"] = confirm.content.decode()
+    urls["contacts-bulk-delete"] = reverse("contacts:bulk") + " (POST)"
     pages.update(htmx_fragments(client, objects, user))
     anonymous = {"login": reverse("login"), "signup": reverse("signup"), "password-reset": reverse("password_reset")}
     pages.update(render_pages(Client(), anonymous))
