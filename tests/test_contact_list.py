@@ -197,3 +197,17 @@ def test_a_hand_edited_url_is_ignored_not_an_error(owner_client, owner, params):
     response = owner_client.get(LIST, params)
     assert response.status_code == 200
     assert [c.first_name for c in response.context["page"].object_list] == ["Ada"]
+
+
+@pytest.mark.django_db
+def test_a_purposes_list_sorts_and_filters_too_but_offers_ticking_only(owner_client, owner):
+    from strategy.models import Purpose
+
+    customers = Purpose.objects.create(owner=owner, name="Customers")
+    for first_name in ("Bea", "Cal", "Abe"):
+        customers.contacts.add(ContactFactory(owner=owner, first_name=first_name, last_name=first_name))
+    ContactFactory(owner=owner, first_name="Outside")
+    response = owner_client.get(reverse("strategy:purpose_contacts", args=[customers.pk]), {"sort": "-name"})
+    assert [c.first_name for c in response.context["page"].object_list] == ["Cal", "Bea", "Abe"]
+    html = response.content.decode()
+    assert 'name="contact"' in html and "Select all" not in html  # the bulk view cannot narrow by purpose
