@@ -179,6 +179,8 @@ DIGEST_RETRY_BACKOFF_SECONDS = env_int("DIGEST_RETRY_BACKOFF_SECONDS", 60)  # do
 NETCRM_IMPORT_MAX_BYTES = env_int("NETCRM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 NETCRM_IMPORT_MAX_ROWS = env_int("NETCRM_IMPORT_MAX_ROWS", 50_000)
 NETCRM_IMPORT_BACKGROUND_ROWS = env_int("NETCRM_IMPORT_BACKGROUND_ROWS", 2_000)
+# A file this big is read in the background whatever its rows (one huge card is one row).
+NETCRM_IMPORT_BACKGROUND_BYTES = env_int("NETCRM_IMPORT_BACKGROUND_BYTES", 256 * 1024)
 NETCRM_IMPORT_TIME_LIMIT = env_int("NETCRM_IMPORT_TIME_LIMIT", 900)
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
