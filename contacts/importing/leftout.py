@@ -38,19 +38,20 @@ def plural(noun: str, count: int) -> str:
     return noun + "s"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class LeftOut:
     """One value left out of one row. ``label`` names it as a person would ("website", "photo",
-    "X-ABDATE"); ``group`` is what the file summary counts it under (the label, or "other
-    property" for the many kinds of property netcrm does not know)."""
+    "X-ABDATE"); ``group`` is what the file summary counts it under when that is not the label
+    ("other property" for the many kinds of property netcrm does not know)."""
 
     label: str
     reason: str
     detail: str = ""
     group: str = ""
 
-    def __post_init__(self):
-        self.group = self.group or self.label
+    @property
+    def kind(self) -> str:
+        return self.group or self.label
 
     @property
     def text(self) -> str:
@@ -84,9 +85,9 @@ def summarise(rows) -> dict:
     for row in rows:
         rows_with += bool(row.left_out)
         for item in row.left_out:
-            key = (item.group, item.reason)
+            key = (item.kind, item.reason)
             counts[key] += 1
-            if item.group != item.label:
+            if item.kind != item.label:
                 names.setdefault(key, {})[item.label] = None
     total = sum(counts.values())
     if not total:

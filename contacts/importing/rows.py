@@ -184,9 +184,13 @@ def clean_row(row: ImportRow, *, leave_out_bad_values: bool = False) -> ImportRo
 
 
 def _normalise(row: ImportRow) -> None:
+    row.left_out = list(dict.fromkeys(row.left_out))  # Outlook's photo twice (PHOTO, X-MS-CARDPICTURE) is one
     for name in TEXT_FIELDS:
         value = without_control_chars(str(getattr(row, name) or ""))
-        setattr(row, name, value.strip() if name == "notes" else " ".join(value.split()))
+        if name == "notes":  # line breaks as \n, however the file wrote them (QP =0D=0A, CRLF in CSV)
+            setattr(row, name, value.replace("\r\n", "\n").replace("\r", "\n").strip())
+        else:
+            setattr(row, name, " ".join(value.split()))
     row.emails = _unique_casefolded([without_control_chars(e) for e in row.emails])
     row.phones = list(dict.fromkeys(" ".join(without_control_chars(p).split()) for p in row.phones if p and p.strip()))
     row.tags = list(dict.fromkeys(without_control_chars(t).strip()[:50] for t in row.tags if t and t.strip()))

@@ -16,7 +16,6 @@ from .decoding import ImportFileError
 from .leftout import NOT_KEPT, OTHER_PROPERTY
 from .rows import ImportRow, ParsedFile, RowError, clean_row, is_url
 from .vcard_reader import (
-    MAX_CARD_CHARS,
     MAX_PROPERTY_CHARS,
     Card,
     Property,
@@ -76,8 +75,7 @@ def parse_vcards(text: str, *, max_rows: int) -> ParsedFile:
         if len(rows) + len(errors) >= max_rows:
             raise ImportFileError(f"The file has more than {max_rows:,} cards; split it into smaller files.")
         if card.too_big:
-            megabytes = MAX_CARD_CHARS // (1024 * 1024)
-            errors.append(RowError(card.line, f"the card starting on line {card.line} is over {megabytes} MB"))
+            errors.append(RowError(card.line, f"the card starting on line {card.line} is {card.too_big}"))
             continue
         if not card.end_line:
             errors.append(RowError(card.line, "the card has no END:VCARD"))
@@ -142,6 +140,8 @@ class _CardReader:
         handler = self.HANDLERS.get(prop.name)
         if handler is not None:
             handler(self, prop)
+        elif not prop.raw.strip():
+            return  # an empty property: nothing to keep, nothing lost
         elif prop.name in BINARY:
             prop.decoded_bytes()  # raises UndecodableValue for a photo or key that cannot be decoded
             self.row.leave_out(_label(prop), NOT_KEPT)

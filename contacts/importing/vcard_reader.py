@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 MAX_PROPERTY_CHARS = 1024 * 1024
 MAX_CARD_CHARS = 2 * 1024 * 1024
+MAX_CARD_PROPERTIES = 2000  # real cards have tens; thousands of tiny ones would only cost memory
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NAME = re.compile(r"^(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)$")
@@ -123,7 +124,7 @@ class Card:
     properties: list[Property] = dataclasses.field(default_factory=list)
     unreadable_lines: list[int] = dataclasses.field(default_factory=list)
     size: int = 0
-    too_big: bool = False
+    too_big: str = ""  # why it is not read (over MAX_CARD_CHARS or MAX_CARD_PROPERTIES); only its end is looked for
     end_line: int = 0  # 0: the card never ended (no END:VCARD before the next card or the file's end)
 
     def named(self, name: str) -> list[Property]:
@@ -152,7 +153,7 @@ def read_cards(text: str) -> Iterator[Card]:
             continue
         card.size += len(line) + 1
         if card.size > MAX_CARD_CHARS and not card.too_big:
-            card.too_big, card.properties, current = True, [], None
+            card.too_big, card.properties, current = f"over {MAX_CARD_CHARS // (1024 * 1024)} MB", [], None
         if nested:
             nested += {"BEGIN:VCARD": 1, "END:VCARD": -1}.get(stripped_upper, 0)
             continue
@@ -179,6 +180,8 @@ def read_cards(text: str) -> Iterator[Card]:
             card = Card(line=number)
         elif (prop := parse_property_line(line, number)) is None:
             card.unreadable_lines.append(number)
+        elif len(card.properties) >= MAX_CARD_PROPERTIES:
+            card.too_big, card.properties, current = f"more than {MAX_CARD_PROPERTIES:,} lines long", [], None
         else:
             card.properties.append(prop)
             current = prop
