@@ -61,7 +61,7 @@ class Property:
         self.soft_break = text.endswith("=") and self.encoding == "QP"
         if self.too_big:
             return
-        self.size += len(text)
+        self.size += len(text) + 1  # as in the file: its lines and their breaks
         if self.size > MAX_PROPERTY_CHARS:
             self.too_big, self.parts = True, []
             return
