@@ -60,6 +60,8 @@ def test_only_a_row_with_neither_a_name_nor_an_email_is_an_error(owner_client):
     page = owner_client.get(job.get_absolute_url()).content.decode()
     assert "email address left out: not valid (“not-an-email”)" in page
     assert "name taken from the email address" in page
+    assert "1 field left out: 1 email address not valid." in page
+    assert "1 name taken from an email address" in page
 
 
 def test_a_name_made_up_from_an_address_never_renames_the_contact_it_matches(owner_client, owner):
@@ -88,11 +90,13 @@ def test_the_preview_says_how_many_fields_are_left_out_of_the_whole_file_and_why
         "total": 12,
         "rows": 12,
         "text": "12 fields left out: 9 websites not a URL, 3 birthdays impossible",
+        "names_from_email": 0,
+        "rows_to_check": 12,
     }
     page = owner_client.get(job.get_absolute_url()).content.decode()
     assert "12 fields left out: 9 websites not a URL, 3 birthdays impossible." in page
     assert "12 contacts will be imported without these values" in page
-    assert "With fields left out" in page  # a tab listing just those rows
+    assert "Left out or guessed" in page  # a tab listing just those rows
 
     only_left_out = owner_client.get(job.get_absolute_url() + "?show=left_out").content.decode()
     assert only_left_out.count('class="preview-left-out') == 12

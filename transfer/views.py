@@ -95,7 +95,7 @@ def _preview_page(request, job: ImportJob) -> dict:
     if show in ACTIONS:
         entries = [entry for entry in entries if entry["action"] == show]
     elif show == LEFT_OUT:
-        entries = [entry for entry in entries if entry.get("left_out")]
+        entries = [entry for entry in entries if entry.get("left_out") or entry.get("flags")]
     page = Paginator(entries, PREVIEW_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,8 +103,8 @@ def _preview_page(request, job: ImportJob) -> dict:
     left_out = job.preview.get("left_out") or {}  # previews stored before this summary have none
     tabs = [("", "All rows", sum(counts.values()))]
     tabs += [(action, label, counts[action]) for action, label in ACTIONS.items() if counts.get(action)]
-    if left_out.get("rows"):
-        tabs.append((LEFT_OUT, "With fields left out", left_out["rows"]))
+    if left_out.get("rows_to_check"):
+        tabs.append((LEFT_OUT, "Left out or guessed", left_out["rows_to_check"]))
     return {
         "counts": counts,
         "left_out": left_out,

@@ -77,21 +77,25 @@ def row_texts(items: list[LeftOut]) -> list[str]:
 def summarise(rows) -> dict:
     """For the whole file: how many values are left out, and why, biggest reason first.
 
-    Returns ``{"total": 12, "rows": 10, "text": "12 fields left out: 9 websites not a URL, …"}``
-    (``total`` 0 and ``text`` "" when nothing is)."""
+    Returns ``{"total": 12, "rows": 10, "text": "12 fields left out: 9 websites not a URL, …",
+    "names_from_email": 2, "rows_to_check": 11}``: ``rows`` have values left out, ``names_from_email``
+    were named after their address, ``rows_to_check`` is either (``text`` is "" when nothing is left out)."""
     counts: Counter[tuple[str, str]] = Counter()
     names: dict[tuple[str, str], dict[str, None]] = {}
-    rows_with = 0
+    rows_with = names_from_email = rows_to_check = 0
     for row in rows:
         rows_with += bool(row.left_out)
+        names_from_email += row.name_from_email
+        rows_to_check += bool(row.left_out or row.name_from_email)
         for item in row.left_out:
             key = (item.kind, item.reason)
             counts[key] += 1
             if item.kind != item.label:
                 names.setdefault(key, {})[item.label] = None
     total = sum(counts.values())
+    found = {"names_from_email": names_from_email, "rows_to_check": rows_to_check}
     if not total:
-        return {"total": 0, "rows": 0, "text": ""}
+        return {"total": 0, "rows": 0, "text": "", **found}
     parts = []
     ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
     for (group, reason), count in ranked[:SUMMARY_GROUPS_SHOWN]:
@@ -102,4 +106,4 @@ def summarise(rows) -> dict:
     if rest:
         parts.append(f"{rest} other{'s' if rest != 1 else ''}")
     text = f"{total} {plural('field', total)} left out: {', '.join(parts)}"
-    return {"total": total, "rows": rows_with, "text": text}
+    return {"total": total, "rows": rows_with, "text": text, **found}

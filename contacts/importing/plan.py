@@ -27,7 +27,7 @@ ACTIONS = {
     DUPLICATE: "Repeated in the file",
     ERROR: "Error",
 }
-LEFT_OUT = "left_out"  # not an action: the rows (of any action) with values left out
+LEFT_OUT = "left_out"  # not an action: the rows (of any action) with values left out or a guessed name
 PROGRESS_EVERY = 1000
 
 Progress = Callable[[int, int], None]
