@@ -9,8 +9,10 @@ vCards are read by ``vcard``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import gc
 import io
 import re
 
@@ -71,8 +73,28 @@ def detect_format(text: str) -> str:
     return "csv"
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Rows hold no reference cycles, so the cyclic collector has nothing to free while a file is
+    read; left on, each of its full passes rescans every row read so far, and reading a 20 MB
+    file costs a third more per MB than reading 2 MB (``bench import``). Reference counting
+    still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_text(text: str, *, file_format: str, mapping: list[str] | None = None, max_rows: int) -> ParsedFile:
     """Parse a whole file. Per-row problems become ``RowError``; whole-file ones raise ``ImportFileError``."""
+    with _cyclic_gc_paused():
+        return _parse_text(text, file_format=file_format, mapping=mapping, max_rows=max_rows)
+
+
+def _parse_text(text: str, *, file_format: str, mapping: list[str] | None, max_rows: int) -> ParsedFile:
     if file_format == "vcard":
         if not is_vcard(text):
             raise ImportFileError("This is not a vCard file: it does not start with BEGIN:VCARD.")
@@ -213,7 +235,8 @@ def _route_urls(row: ImportRow, urls: list[str], leave_out_bad_values: bool) -> 
         if not leave_out_bad_values:
             setattr(row, field, candidates[0])
             continue
-        usable = [url for url in dict.fromkeys(candidates) if is_url(url)]
+        candidates = list(dict.fromkeys(candidates))
+        usable = [url for url in candidates if is_url(url)] if len(candidates) > 1 else candidates
         setattr(row, field, usable[0] if usable else candidates[0])  # an unusable one is named by clean_row
         for url in usable[1:]:
             row.leave_out(label, "only one is kept", url)

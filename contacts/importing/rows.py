@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -131,10 +132,12 @@ def normalize_linkedin_url(url: str) -> str:
     return url.split("?")[0].split("#")[0].rstrip("/").lower()
 
 
+@functools.cache
 def _field_max_length(name: str) -> int:
     return Contact._meta.get_field(name).max_length or 0
 
 
+@functools.cache
 def _label(name: str) -> str:
     return str(Contact._meta.get_field(name).verbose_name)
 
@@ -186,7 +189,10 @@ def clean_row(row: ImportRow, *, leave_out_bad_values: bool = False) -> ImportRo
 def _normalise(row: ImportRow) -> None:
     row.left_out = list(dict.fromkeys(row.left_out))  # Outlook's photo twice (PHOTO, X-MS-CARDPICTURE) is one
     for name in TEXT_FIELDS:
-        value = without_control_chars(str(getattr(row, name) or ""))
+        value = getattr(row, name)
+        if not value:
+            continue
+        value = without_control_chars(str(value))
         if name == "notes":  # line breaks as \n, however the file wrote them (QP =0D=0A, CRLF in CSV)
             setattr(row, name, value.replace("\r\n", "\n").replace("\r", "\n").strip())
         else:

@@ -241,6 +241,8 @@ class _CardReader:
     def one_url(self, urls: list[str], label: str) -> str:
         """The first usable URL; the others are named (netcrm keeps one website and one LinkedIn page)."""
         urls = list(dict.fromkeys(url for url in urls if url))
+        if len(urls) == 1:
+            return urls[0]  # clean_row names it if it is not a URL
         usable = [url for url in urls if is_url(url)]
         for url in urls:
             if url not in usable:
