@@ -210,11 +210,13 @@ def _continues(current: Property, line: str, stripped_upper: str, version: str) 
 
 def parse_property_line(line: str, number: int) -> Property | None:
     """``group.NAME;param=value;…:value`` → a ``Property`` (its first line), or None if it is not one."""
-    head_end = _UP_TO_COLON.match(line).end()
-    if head_end >= len(line) or line[head_end] != ":":
-        head_end = line.find(":")  # an unbalanced quote: take the first colon
-        if head_end < 0:
-            return None
+    head_end = line.find(":")
+    if head_end < 0:
+        return None
+    if '"' in line[:head_end]:  # a quoted parameter value may hold a colon (4.0: TYPE="a:b")
+        quoted_end = _UP_TO_COLON.match(line).end()
+        if quoted_end < len(line) and line[quoted_end] == ":":
+            head_end = quoted_end
     head, value = line[:head_end], line[head_end + 1 :]
     name_part, *param_parts = _split_outside_quotes(head, ";")
     match = _NAME.match(name_part.strip())
@@ -258,7 +260,9 @@ def _param_value(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
-    return _CARET.sub(lambda match: _CARETS[match[1]], value).strip()
+    if "^" in value:
+        value = _CARET.sub(lambda match: _CARETS[match[1]], value)
+    return value.strip()
 
 
 def unescape(text: str) -> str:
