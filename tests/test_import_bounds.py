@@ -61,8 +61,9 @@ def test_a_card_over_2_mb_is_an_error_naming_its_line_and_the_cards_around_it_im
     assert parsed.rows[1].line == text.count("\r\n", 0, text.rindex("BEGIN:VCARD")) + 1
 
 
-def test_a_card_of_thousands_of_tiny_properties_is_refused_naming_its_line():
-    text = card("N:Many;Lines", *["X-A:1"] * 2500) + card("N:Next;Card")
+@pytest.mark.parametrize("tiny_line", ["X-A:1", "x"], ids=["properties", "lines that are not properties"])
+def test_a_card_of_thousands_of_tiny_lines_is_refused_naming_its_line(tiny_line):
+    text = card("N:Many;Lines", *[tiny_line] * 2500) + card("N:Next;Card")
     parsed = parse_text(text, file_format="vcard", max_rows=10)
     assert [row.full_name for row in parsed.rows] == ["Card Next"]
     assert [(error.line, error.message) for error in parsed.errors] == [

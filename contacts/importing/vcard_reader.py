@@ -178,10 +178,11 @@ def read_cards(text: str) -> Iterator[Card]:
                 continue
             yield card  # it never ended
             card = Card(line=number)
+        elif len(card.properties) + len(card.unreadable_lines) >= MAX_CARD_PROPERTIES:
+            card.too_big, card.properties, current = f"more than {MAX_CARD_PROPERTIES:,} lines long", [], None
+            card.unreadable_lines = []
         elif (prop := parse_property_line(line, number)) is None:
             card.unreadable_lines.append(number)
-        elif len(card.properties) >= MAX_CARD_PROPERTIES:
-            card.too_big, card.properties, current = f"more than {MAX_CARD_PROPERTIES:,} lines long", [], None
         else:
             card.properties.append(prop)
             current = prop
