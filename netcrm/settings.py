@@ -211,6 +211,10 @@ DIGEST_RETRY_BACKOFF_SECONDS = env_int("DIGEST_RETRY_BACKOFF_SECONDS", 60)  # do
 NETCRM_IMPORT_MAX_BYTES = env_int("NETCRM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 NETCRM_IMPORT_MAX_ROWS = env_int("NETCRM_IMPORT_MAX_ROWS", 50_000)
 NETCRM_IMPORT_BACKGROUND_ROWS = env_int("NETCRM_IMPORT_BACKGROUND_ROWS", 2_000)
+# Uploads this big never run inside a web request whatever their rows (one huge card is one
+# row): an import is read by a task, a restore goes to a task, the admin's import points to
+# the import page.
+NETCRM_IMPORT_BACKGROUND_BYTES = env_int("NETCRM_IMPORT_BACKGROUND_BYTES", 256 * 1024)
 NETCRM_IMPORT_TIME_LIMIT = env_int("NETCRM_IMPORT_TIME_LIMIT", 900)
 NETCRM_IMPORT_MAX_OPEN_JOBS = env_int("NETCRM_IMPORT_MAX_OPEN_JOBS", 5)
 
@@ -218,9 +222,6 @@ NETCRM_IMPORT_MAX_OPEN_JOBS = env_int("NETCRM_IMPORT_MAX_OPEN_JOBS", 5)
 # their moment are queued again; "sending" past DIGEST_SEND_TIME_LIMIT + 60 s is marked failed.
 REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 600)
 REAPER_TIME_LIMIT = env_int("REAPER_TIME_LIMIT", 300)
-# Uploads bigger than this never run inside a web request: a restore goes to a task, the
-# admin's import points to the import page.
-NETCRM_IMPORT_BACKGROUND_BYTES = env_int("NETCRM_IMPORT_BACKGROUND_BYTES", 256 * 1024)
 # A backup's lists (contacts, interactions, reminders, a contact's emails...) may each hold up
 # to NETCRM_IMPORT_MAX_ROWS times this many items.
 NETCRM_RESTORE_ROWS_FACTOR = env_int("NETCRM_RESTORE_ROWS_FACTOR", 10)
