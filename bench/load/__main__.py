@@ -129,7 +129,7 @@ def run_swarm(args, people, port, server_pid, data_dir: Path, out_dir: Path) -> 
         "baseline_s": args.baseline_seconds,
     }
     plan_path.write_text(json.dumps(plan))
-    print(f"swarm: {args.users} people log in at once, then {args.mix_seconds:.0f}s of the mix, ")
+    print(f"swarm: {args.users} people log in at once, then {args.mix_seconds:.0f}s of the mix,")
     print(f"       then {args.baseline_seconds:.0f}s of the baseline page; {args.think_seconds}s between clicks")
     sys.stdout.flush()
     bound = login_timeout + args.mix_seconds + args.baseline_seconds + 60
