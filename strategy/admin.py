@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from contacts.admin import OwnedAdmin
+from contacts.admin import NameUniquePerOwnerForm, OwnedAdmin
 
 from . import services
 from .models import Event, Purpose, Venue
@@ -19,7 +19,7 @@ class VenueAdmin(OwnedAdmin):
 @admin.register(Event)
 class EventAdmin(OwnedAdmin):
     list_display = ("name", "held_on", "venue", "goal_people", "attended")
-    list_filter = ("attended",)
+    list_filter = ("attended", ("venue", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "goal_note", "notes")
     date_hierarchy = "held_on"
     autocomplete_fields = ("venue",)
@@ -33,6 +33,7 @@ class EventAdmin(OwnedAdmin):
 
 @admin.register(Purpose)
 class PurposeAdmin(OwnedAdmin):
+    form = NameUniquePerOwnerForm
     list_display = ("name", "is_main", "is_standard")
     list_filter = ("is_main", "is_standard")
     search_fields = ("name",)
