@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,20 +32,25 @@ class Outcome(enum.Enum):
     INVALID = "invalid"  # no such (active) account
 
 
-@transaction.atomic
-def sign_up(*, form):
-    """Create the account and give it the starter classifications, all or nothing.
+class Mail(enum.Enum):
+    SENT = "sent"
+    THROTTLED = "throttled"  # the address had its share of mail this hour
+    FAILED = "failed"  # the mail server did not take it
 
-    The address typed waits for verification (EmailVerification.pending_email); once committed,
-    a link goes to it, or a note if another account has it. Either way the account is created
-    the same, so signing up says nothing about who is registered."""
+
+def sign_up(*, form):
+    """Create the account with its starter classifications (all or nothing), then mail the
+    address typed: the link that verifies it, or a note if another account has it. The account
+    is created the same either way, so signing up says nothing about who is registered; the
+    address waits in EmailVerification.pending_email until its link is followed."""
     address = form.cleaned_data["email"]
-    user = form.save(commit=False)
-    user.email = ""
-    user.save()
-    EmailVerification.objects.create(user=user, pending_email=address, pending_since=timezone.now())
-    create_starter_classifications(owner=user)
-    transaction.on_commit(lambda: send_address_link(user=user, address=address), robust=True)
+    with transaction.atomic():
+        user = form.save(commit=False)
+        user.email = ""
+        user.save()
+        EmailVerification.objects.create(user=user, pending_email=address, pending_since=timezone.now())
+        create_starter_classifications(owner=user)
+    send_address_link(user=user, address=address)  # after the commit: the link names a saved account
     return user
 
 
@@ -63,13 +69,13 @@ def read_verification_token(token: str) -> tuple[int, str]:
         raise signing.BadSignature("not a verification token")
 
 
-def send_address_link(*, user, address: str) -> bool:
+def send_address_link(*, user, address: str) -> Mail:
     """Mail ``address`` the link that verifies it for ``user``; if another account already has
-    the address, mail that account a note instead (the link could never work). False when the
-    address has had its share of mail this hour (nothing is sent)."""
+    the address, mail that account a note instead (the link could never work). Nothing goes
+    when the address had its share of mail this hour; a refusing mail server is logged."""
     if not mail_to_address_allowed(address):
         logger.info("Not mailing a verification link to %s: hourly limit reached", address)
-        return False
+        return Mail.THROTTLED
     context = {"user": user, "address": address, "site_url": settings.SITE_URL}
     if address_taken(address, except_user=user):
         template, subject = "accounts/email/address_already_registered.txt", "Your address and netcrm"
@@ -80,8 +86,12 @@ def send_address_link(*, user, address: str) -> bool:
         token = verification_token(user=user, address=address)
         context["verify_url"] = settings.SITE_URL + reverse("verify_email", args=[token])
         context["valid_days"] = max(1, settings.EMAIL_VERIFICATION_MAX_AGE_SECONDS // 86400)
-    send_mail(subject, render_to_string(template, context), None, [address])
-    return True
+    try:
+        send_mail(subject, render_to_string(template, context), None, [address])
+    except (smtplib.SMTPException, OSError):
+        logger.exception("The mail server did not take the verification mail to %s", address)
+        return Mail.FAILED
+    return Mail.SENT
 
 
 def request_address_change(*, user, address: str) -> EmailVerification:
@@ -98,12 +108,12 @@ def request_address_change(*, user, address: str) -> EmailVerification:
     return verification
 
 
-def resend_address_link(*, user) -> tuple[str, bool]:
-    """Send the link again to the address waiting for it: ``(address, sent)``; ``("", False)``
+def resend_address_link(*, user) -> tuple[str, Mail | None]:
+    """Send the link again to the address waiting for it: ``(address, outcome)``; ``("", None)``
     when nothing waits."""
     address = verification_for(user).address_to_verify
     if not address:
-        return "", False
+        return "", None
     return address, send_address_link(user=user, address=address)
 
 

@@ -74,11 +74,13 @@ def verify_email(request, token):
 
 @require_POST
 def resend_verification(request):
-    address, sent = services.resend_address_link(user=request.user)
-    if sent:
+    address, outcome = services.resend_address_link(user=request.user)
+    if outcome is services.Mail.SENT:
         messages.success(request, _link_sent(address))
-    elif address:
+    elif outcome is services.Mail.THROTTLED:
         messages.error(request, f"We sent several links to {address} this hour; look for them, or try again later.")
+    elif outcome is services.Mail.FAILED:
+        messages.error(request, "The mail could not be sent just now; try again in a few minutes.")
     else:
         messages.info(request, "Your address is already verified.")
     return redirect(reverse("followups:preferences") + "#email")

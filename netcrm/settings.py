@@ -296,5 +296,7 @@ LOGGING = {
         # One line a minute while the cache is down (each failed call would log one).
         "netcrm.cache": {"filters": ["once_a_minute"]},
         "netcrm.queueing": {"filters": ["once_a_minute"]},
+        # django-axes narrates every login at INFO; its lockouts (WARNING) and our own line stay.
+        "axes": {"level": "WARNING"},
     },
 }
