@@ -38,3 +38,12 @@ class PurposeAdmin(OwnedAdmin):
     list_filter = ("is_main", "is_standard")
     search_fields = ("name",)
     autocomplete_fields = ("contacts",)
+
+    def save_model(self, request, obj, form, change):
+        # The database allows one main objective per owner: ticking "main" here moves it, as the
+        # plan page does, rather than failing on the constraint.
+        make_main = obj.is_main
+        obj.is_main = obj.is_main and Purpose.objects.filter(pk=obj.pk, is_main=True).exists()
+        super().save_model(request, obj, form, change)
+        if make_main:
+            services.set_main_purpose(purpose=obj)

@@ -81,3 +81,12 @@ class TestDuplicateNames:
         client.force_login(root)
         response = client.post(reverse("admin:contacts_tag_add"), {"name": "Friends", "owner": owner.pk})
         assert response.status_code == 200 and "There is already a tag called “Friends”" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_ticking_main_on_a_second_purpose_moves_the_main_objective(staff_client, staff):
+    first = PurposeFactory(owner=staff, name="Customers", is_main=True)
+    response = staff_client.post(reverse("admin:strategy_purpose_add"), {"name": "Investors", "is_main": "on"})
+    assert response.status_code == 302
+    assert list(Purpose.objects.filter(owner=staff, is_main=True).values_list("name", flat=True)) == ["Investors"]
+    assert not Purpose.objects.get(pk=first.pk).is_main

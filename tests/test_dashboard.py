@@ -142,8 +142,9 @@ class TestTodaysOutreach:
 class TestWeekPlan:
     def test_picked_contacts_tick_themselves_when_an_interaction_is_logged(self, owner_client, owner):
         weekly = ClassificationFactory(owner=owner, contact_every_days=7)
-        ada = last_seen(owner, weekly, days_ago=9, first_name="Ada")
-        grace = last_seen(owner, weekly, days_ago=5, first_name="Grace")
+        # one last name: entries picked together tie on created_at, then follow the contacts' order
+        ada = last_seen(owner, weekly, days_ago=9, first_name="Ada", last_name="Test")
+        grace = last_seen(owner, weekly, days_ago=5, first_name="Grace", last_name="Test")
         page = owner_client.get(reverse("followups:plan_week")).content.decode()
         assert "Ada" in page and "Grace" in page
         owner_client.post(reverse("followups:plan_week"), {"contacts": [ada.pk, grace.pk]})
