@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from .models import Classification, Contact, Interaction, Tag
-from .ownership import get_owned_or_404
+from .ownership import get_owned_or_404, id_from_query
 
 
 def contacts_for_list(*, owner, search: str = "", classification_id: str = "", tag_id: str = "") -> QuerySet[Contact]:
     contacts = Contact.objects.for_user(owner).search(search)
     if classification_id == "none":
         contacts = contacts.filter(classification__isnull=True)
-    elif classification_id.isdigit():
-        contacts = contacts.filter(classification_id=int(classification_id))
-    if tag_id.isdigit():
-        contacts = contacts.filter(tags__id=int(tag_id))
+    elif (classification_pk := id_from_query(classification_id)) is not None:
+        contacts = contacts.filter(classification_id=classification_pk)
+    if (tag_pk := id_from_query(tag_id)) is not None:
+        contacts = contacts.filter(tags__id=tag_pk)
     return contacts.with_list_data()
 
 

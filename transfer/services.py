@@ -53,6 +53,17 @@ def reads_in_background(*, size: int, text: str) -> bool:
     return estimate_rows(text) >= settings.NETCRM_IMPORT_BACKGROUND_ROWS
 
 
+def check_column_count(count: int) -> None:
+    """The mapping page posts one choice per column: a file with more than it can take is
+    refused here, at upload, rather than failing when the mapping is submitted."""
+    limit = settings.NETCRM_IMPORT_MAX_COLUMNS
+    if count > limit:
+        raise ImportFileError(
+            f"The file has {count:,} columns; netcrm reads at most {limit:,}. "
+            "Remove the columns you do not need and upload it again."
+        )
+
+
 def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto") -> ImportJob:
     """Keep the upload and start reading it. Raises ``ImportFileError`` for a file we cannot take;
     writes no contact (that waits for ``confirm_import``)."""
@@ -74,6 +85,7 @@ def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto"
     )
     if file_format == "csv":
         job.headers = find_header(text).cells
+        check_column_count(len(job.headers))
         job.column_mapping = guess_mapping(job.headers)
         job.status = Status.NEEDS_MAPPING
     job.save()
