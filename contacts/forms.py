@@ -12,10 +12,11 @@ from django.core.validators import validate_email
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 
 from . import bulk_actions, selectors, services
 from .models import Classification, Contact, Interaction, Tag, contact_every_days_validators
+from .ownership import id_from_query
 from .selectors import Sort, Status
 
 MAX_EMAILS = MAX_PHONES = 10
@@ -255,9 +256,10 @@ class SelectedContactsField(forms.Field):
             raise ValidationError(
                 f"Tick at most {self.MAX_TICKED} contacts one by one; for more, select all matching the filters."
             )
-        if not all(v.isascii() and v.isdigit() and len(v) <= 18 for v in values):
+        ids = [id_from_query(v) for v in values]
+        if None in ids:
             raise ValidationError("Pick the contacts from the list.")
-        return sorted({int(v) for v in values})
+        return sorted(set(ids))
 
 
 class BulkActionForm(forms.Form):
@@ -329,10 +331,3 @@ class BulkActionForm(forms.Form):
             filters.pop("sort")
             return selectors.contacts_matching(owner=self.owner, **filters)
         return Contact.objects.for_user(self.owner).filter(pk__in=self.cleaned_data["contact"])
-
-    def safe_next(self, default: str) -> str:
-        """Where to go back to: the page the form was on, if it is a path on this site."""
-        target = self.data.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):
-            return target
-        return default

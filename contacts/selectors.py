@@ -13,7 +13,7 @@ from django.utils import timezone
 from netcrm.dates import start_of_local_day
 
 from .models import Classification, Contact, Interaction, Tag
-from .ownership import get_owned_or_404
+from .ownership import get_owned_or_404, id_from_query
 from .search import is_ranked
 
 
@@ -99,10 +99,6 @@ def effective_sort(*, sort: str, search: str) -> str:
     return sort if sort in Sort.values else Sort.NAME
 
 
-def _decimal_id(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
-
 def contacts_matching(
     *,
     owner,
@@ -116,9 +112,9 @@ def contacts_matching(
     contacts = Contact.objects.for_user(owner).search(search, owner=owner)
     if classification_id == "none":
         contacts = contacts.filter(classification__isnull=True)
-    elif (pk := _decimal_id(classification_id)) is not None:
+    elif (pk := id_from_query(classification_id)) is not None:
         contacts = contacts.filter(classification_id=pk)
-    if (pk := _decimal_id(tag_id)) is not None:
+    if (pk := id_from_query(tag_id)) is not None:
         contacts = contacts.filter(tags__id=pk)
     if status in Status.values:
         contacts = contacts.filter((bounds or StatusBounds.of()).condition(status))

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from netcrm.redirects import safe_next_url
+
 from . import bulk_actions, selectors, services
 from .forms import (
     BulkActionForm,
@@ -67,7 +69,7 @@ def contact_bulk(request):
     """One bulk action on the ticked contacts or on all that match the list's filters; a plain
     form POST (the list's JavaScript only helps tick). Delete asks first, naming the count."""
     form = BulkActionForm(request.POST, owner=request.user)
-    back = form.safe_next(default=reverse("contacts:list"))
+    back = safe_next_url(request, default=reverse("contacts:list"))
     if not form.is_valid():
         messages.error(request, form.error_text())
         return redirect(back)

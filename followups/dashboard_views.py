@@ -1,10 +1,12 @@
 """The outreach dashboard (the home page) and its in-place actions."""
 
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,7 +35,8 @@ def _counts_context(request, day):
 def home(request):
     """Whom to reach out to today and what to say; whether the network is kept warm.
 
-    The body is cached per session (its forms carry the session's CSRF token), per version of
+    The body is cached per session and CSRF secret (its forms carry the token: a cookie cleaner
+    that replaces the csrftoken cookie must not be served forms that 403), per version of
     the user's data (contacts.freshness: any write moves it) and per local day (the lists
     and counts are "as of today"), so a repeat visit costs a cache lookup, not seventeen queries.
     With the cache down every lookup is a miss (settings: django-redis ignores its errors), so
@@ -41,7 +44,8 @@ def home(request):
     """
     day, zone = _today()
     data_stamp = stamp(request.user.pk)
-    key = f"dashboard:v1:{request.user.pk}:{request.session.session_key}:{data_stamp}:{day.today}:{zone}"
+    session = f"{request.session.session_key}:{_csrf_fingerprint(request)}"
+    key = f"dashboard:v1:{request.user.pk}:{session}:{data_stamp}:{day.today}:{zone}"
     body = cache.get(key) if data_stamp else None
     if body is None:
         body = render_to_string("followups/dashboard/body.html", _dashboard_context(request, day, zone), request)
@@ -51,6 +55,12 @@ def home(request):
 
 
 DASHBOARD_CACHE_SECONDS = 60 * 60 * 24
+
+
+def _csrf_fingerprint(request) -> str:
+    """A short digest of the request's CSRF secret (the cookie's value), created if missing."""
+    get_token(request)  # the secret is read or made here, exactly as the template would
+    return hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
 
 
 def _dashboard_context(request, day, zone) -> dict:

@@ -7,7 +7,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Value
 from django.utils import timezone
 
@@ -144,14 +144,21 @@ def skip_today(*, contact: Contact, day: datetime.date) -> None:
 
 @transaction.atomic
 def snooze_contact(*, contact: Contact, until: datetime.datetime) -> Reminder:
-    """Snooze a contact's cadence reminder, raising it first if the sweep has not yet."""
-    reminder = contact.reminders.filter(kind=Reminder.Kind.CADENCE, state__in=OPEN_STATES).first()
+    """Snooze a contact's cadence reminder, raising it first if the sweep has not yet.
+    A double submit (or the sweep) raising the same reminder at the same moment is not an
+    error: the reminder it raised is read back and snoozed the same way."""
+    open_cadence = contact.reminders.filter(kind=Reminder.Kind.CADENCE, state__in=OPEN_STATES)
+    reminder = open_cadence.first()
     if reminder is None:
         if contact.next_due_at is None:
             raise ValidationError("This contact has no frequency, so there is nothing to snooze.")
-        reminder = Reminder.objects.create(
-            owner_id=contact.owner_id, contact=contact, kind=Reminder.Kind.CADENCE, due_at=contact.next_due_at
-        )
+        try:
+            with transaction.atomic():  # a savepoint: losing the race leaves the caller's transaction usable
+                reminder = Reminder.objects.create(
+                    owner_id=contact.owner_id, contact=contact, kind=Reminder.Kind.CADENCE, due_at=contact.next_due_at
+                )
+        except IntegrityError:  # reminder_one_open_per_contact_and_kind: the other one won
+            reminder = open_cadence.get()
     if reminder.state == Reminder.State.SNOOZED:
         reminder.state = Reminder.State.OPEN
     return snooze(reminder=reminder, until=until)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from contacts.models import Contact
-from contacts.ownership import get_owned_or_404
+from contacts.ownership import get_owned_or_404, id_from_query
 from contacts.views import render_contact_list
 
 from . import selectors, services
@@ -202,9 +202,9 @@ def event_detail(request, pk):
 
 def event_create(request):
     initial = {"held_on": timezone.localdate()}
-    venue_id = request.GET.get("venue", "")
-    if venue_id.isdigit():
-        initial["venue"] = Venue.objects.for_user(request.user).filter(pk=int(venue_id)).first()
+    venue_pk = id_from_query(request.GET.get("venue", ""))
+    if venue_pk is not None:
+        initial["venue"] = Venue.objects.for_user(request.user).filter(pk=venue_pk).first()
     form = EventForm(_posted(request), owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         event = services.save_event(event=form.save(commit=False), zone=timezone.get_current_timezone())

@@ -25,6 +25,7 @@ from django.utils import timezone
 from followups.models import DigestLog
 
 from .content import DigestContent, build_digest, render_digest, unsubscribe_url
+from .schedule import ADDRESS_NOT_VERIFIED
 
 # Errors worth retrying: the server refused or could not be reached; the message was not taken.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
@@ -80,11 +81,14 @@ def deliver_digest(*, log_id: int) -> str:
     )
     if not taken:
         return "handled"
-    log = DigestLog.objects.select_related("owner__followup_prefs").get(pk=log_id)
+    log = DigestLog.objects.select_related("owner__followup_prefs", "owner__email_verification").get(pk=log_id)
     owner, preferences = log.owner, log.owner.followup_prefs
+    # Checked again at send time: the address may have changed since the week was claimed.
+    verification = getattr(owner, "email_verification", None)
+    unverified = bool(owner.email) and not (verification and verification.is_verified)
     content = _from_snapshot(log.content) or build_digest(owner=owner, preferences=preferences, now=now)
-    if not owner.email or (content.is_empty and not preferences.digest_when_empty):
-        reason = "no email address" if not owner.email else ""
+    if not owner.email or unverified or (content.is_empty and not preferences.digest_when_empty):
+        reason = ADDRESS_NOT_VERIFIED if unverified else "no email address" if not owner.email else ""
         DigestLog.objects.filter(pk=log_id).update(state=DigestLog.State.SKIPPED, error=reason, content=None)
         return "skipped"
     try:
