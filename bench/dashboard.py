@@ -13,7 +13,9 @@ printed, the key line's ``ratio`` is the repeat visit's.
 """
 
 import argparse
+import collections
 import datetime
+import inspect
 import os
 import random
 import statistics
@@ -124,6 +126,68 @@ def median_ms(client, url: str, runs: int, before_each=None) -> float:
     return statistics.median(timings) * 1000
 
 
+# BENCH_SHOW_PARTS=1: for the visits right after a write, the wall time of each piece of the
+# dashboard's context and of its rendering (nested pieces overlap), and the time of each query
+# (its round trip through the driver), per visit.
+PARTS = collections.Counter()
+QUERY_SECONDS = collections.Counter()
+QUERY_CALLS = collections.Counter()
+EXTRA_PARTS = [
+    ("followups.dashboard_views", "_dashboard_context"),
+    ("followups.dashboard_views", "render_to_string"),
+    ("followups.dashboard_views", "plan_summary"),
+    ("followups.services", "preferences_for"),
+    ("followups.templatetags.reminder_health", "job_status"),
+]
+
+
+def _time_parts() -> None:
+    """Wrap every function of the dashboard's module, and a few others, to add up their time."""
+    import importlib
+
+    dashboard = importlib.import_module("followups.dashboard")
+    targets = [
+        (dashboard, name)
+        for name, value in vars(dashboard).items()
+        if inspect.isfunction(value) and value.__module__ == dashboard.__name__
+    ]
+    for module_name, name in EXTRA_PARTS:
+        module = importlib.import_module(module_name)
+        if name in vars(module):
+            targets.append((module, name))
+    for module, name in targets:
+        original = getattr(module, name)
+        label = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+
+        def timed(*args, _original=original, _label=label, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                PARTS[_label] += time.perf_counter() - started
+
+        setattr(module, name, timed)
+
+
+def _time_query(execute, sql, params, many, context):
+    started = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        QUERY_SECONDS[sql] += time.perf_counter() - started
+        QUERY_CALLS[sql] += 1
+
+
+def _print_parts(visits: int) -> None:
+    print(f"per visit right after a write (mean of {visits}):")
+    for label, seconds in PARTS.most_common():
+        print(f"  {seconds / visits * 1000:6.2f} ms  {label}")
+    queries = sum(QUERY_CALLS.values()) / visits
+    print(f"  {sum(QUERY_SECONDS.values()) / visits * 1000:6.2f} ms  all {queries:.0f} queries, each:")
+    for sql, seconds in QUERY_SECONDS.most_common():
+        print(f"  {seconds / QUERY_CALLS[sql] * 1000:6.2f} ms  {' '.join(sql.split())[:150]}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=10_000)
@@ -155,6 +219,13 @@ def main():
         dashboard_ms = min(dashboard_ms, median_ms(client, "/", args.runs))  # same warm state for both
         # Every visit after a write renders afresh: time that too (the version moved before each).
         uncached_ms = median_ms(client, "/", args.runs, before_each=lambda: touch([user.pk]))
+        if os.environ.get("BENCH_SHOW_PARTS"):  # after the timed runs: the wrappers cost time too
+            _time_parts()
+            with connection.execute_wrapper(_time_query):
+                for _ in range(args.runs):
+                    touch([user.pk])
+                    client.get("/")
+            _print_parts(args.runs)
         touch([user.pk])
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/")

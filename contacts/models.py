@@ -153,6 +153,14 @@ class Contact(models.Model):
             models.Index(fields=["owner", "last_name", "first_name"], name="contact_owner_name_idx"),
             models.Index(fields=["owner", "next_due_at"], name="contact_owner_due_idx"),
             models.Index(fields=["next_due_at"], name="contact_due_idx", condition=models.Q(next_due_at__isnull=False)),
+            # The dashboard: how many of a classification are within their cadence, and the
+            # earliest due of a classification (followups.dashboard), read from index ranges.
+            models.Index(fields=["classification", "next_due_at"], name="contact_classification_due_idx"),
+            models.Index(
+                fields=["owner", "next_due_at"],
+                name="contact_own_frequency_due_idx",
+                condition=models.Q(contact_every_days_override__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
