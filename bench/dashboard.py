@@ -112,18 +112,23 @@ def generate(contacts: int, seed: int = 11):
     return user, len(interactions)
 
 
-def median_ms(client, url: str, runs: int, before_each=None) -> float:
-    for _ in range(3):
-        assert client.get(url).status_code == 200
-    timings = []
+def interleaved_medians_ms(client, visits: dict, runs: int) -> dict:
+    """The median time of each visit, in ms. ``visits`` maps a name to (url, before_each or None);
+    the visits take turns, run after run, so a change in the machine's load (it is shared)
+    falls on all of them alike rather than on whichever was measured at the time."""
+    for url, _ in visits.values():
+        for _ in range(3):
+            assert client.get(url).status_code == 200
+    timings = {name: [] for name in visits}
     for _ in range(runs):
-        if before_each:
-            before_each()
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    return statistics.median(timings) * 1000
+        for name, (url, before_each) in visits.items():
+            if before_each:
+                before_each()
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[name].append(time.perf_counter() - started)
+            assert response.status_code == 200
+    return {name: statistics.median(values) * 1000 for name, values in timings.items()}
 
 
 # BENCH_SHOW_PARTS=1: for the visits right after a write, the wall time of each piece of the
@@ -214,11 +219,18 @@ def main():
     with override_settings(ROOT_URLCONF="bench.dashboard", STORAGES=plain_static, SECURE_SSL_REDIRECT=False):
         client = Client()
         client.force_login(user)
-        dashboard_ms = median_ms(client, "/", args.runs)
-        baseline_ms = median_ms(client, "/bench-baseline/", args.runs)
-        dashboard_ms = min(dashboard_ms, median_ms(client, "/", args.runs))  # same warm state for both
-        # Every visit after a write renders afresh: time that too (the version moved before each).
-        uncached_ms = median_ms(client, "/", args.runs, before_each=lambda: touch([user.pk]))
+        # A repeat visit finds the body cached; every visit after a write renders it afresh
+        # (the version is moved before each of those).
+        medians = interleaved_medians_ms(
+            client,
+            {
+                "repeat": ("/", None),
+                "baseline": ("/bench-baseline/", None),
+                "rendered": ("/", lambda: touch([user.pk])),
+            },
+            args.runs,
+        )
+        dashboard_ms, baseline_ms, uncached_ms = medians["repeat"], medians["baseline"], medians["rendered"]
         if os.environ.get("BENCH_SHOW_PARTS"):  # after the timed runs: the wrappers cost time too
             _time_parts()
             with connection.execute_wrapper(_time_query):
@@ -243,7 +255,8 @@ def main():
     print(f"  ({today} people in today's outreach; {args.runs} requests each)")
     print(f"baseline (login-required trivial template): median {baseline_ms:.1f} ms")
     print(
-        f"ratio dashboard/baseline: {ratio:.2f} repeat visit, {uncached_ms / baseline_ms:.2f} rendered (target: <= 3)"
+        f"ratio dashboard/baseline: {ratio:.2f} repeat visit (target: <= 3), "
+        f"{uncached_ms / baseline_ms:.2f} rendered (target: <= 10)"
     )
     print(
         f"bench dashboard: contacts={args.contacts} dashboard_ms={dashboard_ms:.1f} "

@@ -261,7 +261,9 @@ class Interaction(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["contact", "-occurred_at"], name="interaction_contact_when_idx"),
-            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when_idx"),
+            # Ends with the direction so the dashboard's 12 weeks of interactions and contributions
+            # are counted from the index alone (a key column, not INCLUDE, which SQLite lacks).
+            models.Index(fields=["owner", "-occurred_at", "contribution_direction"], name="interaction_owner_when_idx"),
         ]
         constraints = [
             models.CheckConstraint(

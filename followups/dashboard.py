@@ -85,8 +85,9 @@ def todays_outreach(
     overdue relative to their frequency first, then in the classifications' order.
 
     ``classifications`` are those of ``outreach_classifications`` (read here if not given).
-    Then one query ranks, in SQL, the few candidates their cutoffs leave (and the contacts with
-    a frequency of their own), and fetches the chosen with their last interaction."""
+    Then two queries: rank in SQL the few candidates their cutoffs leave (and the contacts with
+    a frequency of their own) and cut, then fetch the chosen with their last interaction (so
+    "where we left off" is looked up for five contacts, not for every candidate)."""
     if classifications is None:
         classifications = list(outreach_classifications(owner=owner, day=day, size=size))
     candidates = Q(contact_every_days_override__isnull=False)
@@ -97,22 +98,21 @@ def todays_outreach(
                 due = Q(next_due_at__lte=classification.outreach_cutoff)
             candidates |= Q(classification=classification, contact_every_days_override__isnull=True) & due
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
-    order = ("-overdue_share", F("classification__display_order").asc(nulls_last=True), "pk")
     ranked = (
         _to_reach_today(owner, Contact.objects.for_user(owner), day)
         .filter(candidates)
         .annotate(overdue_share=OverdueShare(models.Value(day.now), F("next_due_at"), every_days))
-        .order_by(*order)
+        .order_by("-overdue_share", F("classification__display_order").asc(nulls_last=True), "pk")
+        .values_list("pk", "overdue_share")[:size]
     )
-    # The chosen few are fetched by an outer query, so the planner joins their last interactions
-    # for ``size`` rows, not for every candidate.
-    chosen = (
-        Contact.objects.filter(pk__in=ranked.values("pk")[:size])
-        .annotate(overdue_share=OverdueShare(models.Value(day.now), F("next_due_at"), every_days))
-        .select_related("classification")
-        .order_by(*order)
+    shares = dict(ranked)
+    chosen = with_last_interaction(
+        Contact.objects.filter(pk__in=list(shares)).select_related("classification"), contact_path=""
     )
-    return list(with_last_interaction(chosen, contact_path=""))
+    by_pk = {contact.pk: contact for contact in chosen}
+    for pk, share in shares.items():
+        by_pk[pk].overdue_share = share
+    return [by_pk[pk] for pk in shares]
 
 
 @dataclasses.dataclass
@@ -124,10 +124,22 @@ class Counts:
     has_contacts: bool = True
 
 
-def _count(queryset: QuerySet, distinct: str = "") -> Coalesce:
-    """``(SELECT COUNT(*) …)`` of an owner's rows as an expression, 0 when there are none."""
-    counted = Count(distinct, distinct=True) if distinct else Count("*")
-    return Coalesce(Subquery(queryset.order_by().values("owner_id").annotate(total=counted).values("total")), 0)
+class _CountRows(models.Func):
+    """``COUNT(*)`` (or ``COUNT(DISTINCT expression)``) as a subquery's only column. Not a
+    Django aggregate, so the subquery gets no GROUP BY: one row, 0 when nothing matches."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, distinct: str = ""):
+        if distinct:
+            super().__init__(F(distinct), template="COUNT(DISTINCT %(expressions)s)")
+        else:
+            super().__init__(template="COUNT(*)")
+
+
+def _count(queryset: QuerySet, distinct: str = "") -> Subquery:
+    """``(SELECT COUNT(*) …)`` of ``queryset`` as an expression."""
+    return Subquery(queryset.order_by().annotate(total=_CountRows(distinct)).values("total"))
 
 
 def counts(*, owner, day: Day) -> Counts:
@@ -185,10 +197,10 @@ def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActiv
         .filter(occurred_at__gte=start_of_local_day(first_week, zone), occurred_at__lt=day.tomorrow_starts)
         .annotate(week=TruncWeek("occurred_at", tzinfo=zone))
         .values("week")
-        .annotate(
-            total=Count("pk"),
-            given=Count("pk", filter=Q(contribution_direction="given")),
-            received=Count("pk", filter=Q(contribution_direction="received")),
+        .annotate(  # counted from the index on (owner, moment), which includes the direction
+            total=Count("*"),
+            given=Count("contribution_direction", filter=Q(contribution_direction="given")),
+            received=Count("contribution_direction", filter=Q(contribution_direction="received")),
         )
     )
     by_week = {timezone.localtime(row["week"], zone).date() if isinstance(row["week"], datetime.datetime)
