@@ -72,7 +72,9 @@ def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classifi
     among them the most overdue relative to it are simply the earliest due: the ``size``-th
     earliest due moment of those to reach today is the cutoff (None when fewer are due), and
     no one due later in that classification can make today's list. It is read from an index on
-    (classification, next due moment), a few rows per classification."""
+    (classification, next due moment), a few rows per classification (no owner filter on these
+    contacts: the classification is the owner's, and the filter would lead the planner to the
+    index on (owner, next due moment), which holds every classification)."""
     followers = Contact.objects.filter(classification=OuterRef("pk"), contact_every_days_override__isnull=True)
     cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
     return classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
@@ -151,7 +153,7 @@ def counts(*, owner, day: Day) -> Counts:
     overdue = Q(next_due_at__lt=day.today_starts)
     this_week = Q(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends)
     put_aside = Reminder.objects.for_user(owner).filter(_putting_aside(F("contact__next_due_at")))
-    row = (
+    row = (  # one row (the owner's), each figure a subquery
         get_user_model()
         .objects.filter(pk=owner.pk)
         .values(
@@ -197,7 +199,7 @@ def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActiv
         .filter(occurred_at__gte=start_of_local_day(first_week, zone), occurred_at__lt=day.tomorrow_starts)
         .annotate(week=TruncWeek("occurred_at", tzinfo=zone))
         .values("week")
-        .annotate(  # counted from the index on (owner, moment), which includes the direction
+        .annotate(  # counted from the index on (owner, moment, direction) alone
             total=Count("*"),
             given=Count("contribution_direction", filter=Q(contribution_direction="given")),
             received=Count("contribution_direction", filter=Q(contribution_direction="received")),
