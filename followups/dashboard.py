@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contacts.models import Classification, Contact, Interaction
 from contacts.ownership import group_by_owner
+from netcrm.counting import count_of
 from netcrm.dates import start_of_local_day
 from strategy.models import Event
 from strategy.selectors import classifications_with_cadence_counts
@@ -126,24 +127,6 @@ class Counts:
     has_contacts: bool = True
 
 
-class _CountRows(models.Func):
-    """``COUNT(*)`` (or ``COUNT(DISTINCT expression)``) as a subquery's only column. Not a
-    Django aggregate, so the subquery gets no GROUP BY: one row, 0 when nothing matches."""
-
-    output_field = models.IntegerField()
-
-    def __init__(self, distinct: str = ""):
-        if distinct:
-            super().__init__(F(distinct), template="COUNT(DISTINCT %(expressions)s)")
-        else:
-            super().__init__(template="COUNT(*)")
-
-
-def _count(queryset: QuerySet, distinct: str = "") -> Subquery:
-    """``(SELECT COUNT(*) …)`` of ``queryset`` as an expression."""
-    return Subquery(queryset.order_by().annotate(total=_CountRows(distinct)).values("total"))
-
-
 def counts(*, owner, day: Day) -> Counts:
     """The four numbers at the top of the dashboard, and whether there are contacts at all, in
     one query. The due counts are read from the index on (owner, next due moment); the contacts
@@ -157,15 +140,15 @@ def counts(*, owner, day: Day) -> Counts:
         get_user_model()
         .objects.filter(pk=owner.pk)
         .values(
-            overdue=_count(contacts.filter(overdue)),
-            overdue_put_aside=_count(put_aside.filter(contact__next_due_at__lt=day.today_starts), "contact"),
-            due_this_week=_count(contacts.filter(this_week)),
-            due_this_week_put_aside=_count(
+            overdue=count_of(contacts.filter(overdue)),
+            overdue_put_aside=count_of(put_aside.filter(contact__next_due_at__lt=day.today_starts), "contact"),
+            due_this_week=count_of(contacts.filter(this_week)),
+            due_this_week_put_aside=count_of(
                 put_aside.filter(contact__next_due_at__gte=day.today_starts, contact__next_due_at__lt=day.week_ends),
                 "contact",
             ),
-            snoozed=_count(Reminder.objects.for_user(owner).filter(state=Reminder.State.SNOOZED)),
-            promises_due=_count(
+            snoozed=count_of(Reminder.objects.for_user(owner).filter(state=Reminder.State.SNOOZED)),
+            promises_due=count_of(
                 Commitment.objects.for_user(owner).filter(
                     state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
                 )

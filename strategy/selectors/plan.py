@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from contacts.models import (
@@ -16,6 +15,7 @@ from contacts.models import (
     ContributionKind,
 )
 from contacts.ownership import group_by_owner
+from netcrm.counting import count_of
 
 from ..models import Plan, Purpose, Venue
 from .purposes_venues_events import purposes_with_counts
@@ -183,14 +183,7 @@ def _contacts_counted(**conditions):
     """How many of the classification's contacts meet ``conditions``: a correlated COUNT(*)
     that reads one range of an index on (classification, next due moment) per classification,
     instead of joining and grouping every contact of the network."""
-    counted = (
-        Contact.objects.filter(classification=OuterRef("pk"), **conditions)
-        .order_by()
-        .values("classification")
-        .annotate(total=Count("*"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted), 0)
+    return count_of(Contact.objects.filter(classification=OuterRef("pk"), **conditions))
 
 
 def classifications_with_cadence_counts(*, owner, now: datetime.datetime | None = None) -> QuerySet[Classification]:
