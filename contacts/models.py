@@ -143,6 +143,14 @@ class Contact(models.Model):
             models.Index(fields=["owner", "last_name", "first_name"], name="contact_owner_name_idx"),
             models.Index(fields=["owner", "next_due_at"], name="contact_owner_due_idx"),
             models.Index(fields=["next_due_at"], name="contact_due_idx", condition=models.Q(next_due_at__isnull=False)),
+            # The dashboard: how many of a classification are within their cadence, and the
+            # earliest due of a classification (followups.dashboard), read from index ranges.
+            models.Index(fields=["classification", "next_due_at"], name="contact_classification_due_idx"),
+            models.Index(
+                fields=["owner", "next_due_at"],
+                name="contact_own_frequency_due_idx",
+                condition=models.Q(contact_every_days_override__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -243,7 +251,9 @@ class Interaction(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["contact", "-occurred_at"], name="interaction_contact_when_idx"),
-            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when_idx"),
+            # Ends with the direction so the dashboard's 12 weeks of interactions and contributions
+            # are counted from the index alone (a key column, not INCLUDE, which SQLite lacks).
+            models.Index(fields=["owner", "-occurred_at", "contribution_direction"], name="interaction_owner_when_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from contacts.freshness import stamp
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
-from strategy.selectors import plan_state
+from strategy.selectors import plan_summary
 
 from . import dashboard, services
 from .forms import WeekPlanForm
@@ -65,12 +65,13 @@ def _csrf_fingerprint(request) -> str:
 
 def _dashboard_context(request, day, zone) -> dict:
     preferences = services.preferences_for(request.user)
-    plan = plan_state(owner=request.user, now=day.now)
+    size = preferences.outreach_list_size
+    classifications = list(dashboard.outreach_classifications(owner=request.user, day=day, size=size))
+    plan = plan_summary(owner=request.user, classifications=classifications)
     activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
     context = {
         "day": day,
-        "has_contacts": Contact.objects.for_user(request.user).exists(),
-        "today": dashboard.todays_outreach(owner=request.user, day=day, size=preferences.outreach_list_size),
+        "today": dashboard.todays_outreach(owner=request.user, day=day, size=size, classifications=classifications),
         "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone),
         "plan": plan,
         "plan_done": sum(1 for item in plan.items if item.is_done),
@@ -83,6 +84,7 @@ def _dashboard_context(request, day, zone) -> dict:
         "events_to_follow_up": dashboard.events_needing_followup(owner=request.user),
         **_counts_context(request, day),
     }
+    context["has_contacts"] = context["counts"].has_contacts
     context["contribution_max"] = max(1, context["given_total"], context["received_total"])
     # The charts' numbers, also served as JSON for anyone who wants to chart them differently.
     context["activity_data"] = [
