@@ -232,7 +232,9 @@ def test_building_a_digest_costs_the_same_queries_for_few_and_many_contacts(djan
             user = make_user_with_due_contacts(f"user{due}", due=due)
             run_sweep()
             preferences = services.preferences_for(user)
-            with django_assert_num_queries(9) as captured:  # board 3, contributions, week plan, plan 4
+            # the people named, the counts per classification, promises, event follow-ups, the week plan,
+            # contributions, the networking plan 4
+            with django_assert_num_queries(10) as captured:
                 content = build_digest(owner=user, preferences=preferences)
         assert content.contacts_count == due
         counts.append(len(captured))
@@ -308,6 +310,7 @@ class TestPagesAndLinks:
                 {
                     "time_zone": "Asia/Tokyo",
                     "outreach_list_size": 5,
+                    "digest_size": 10,
                     "digest_enabled": "on",
                     "digest_weekday": 4,
                     "digest_hour": 7,
