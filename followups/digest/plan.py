@@ -41,8 +41,9 @@ def _overdue_first(day: Day) -> list:
 def top_contacts(*, owner_ids, day: Day) -> dict[int, list[Contact]]:
     """Each user's first ``digest_size`` contacts due this week, in the dashboard's order, with
     where we left off (``last_summary``, ``last_next_step``) and their open cadence reminder
-    (``open_reminder_id``, for "snooze a week"). One query: ranked and cut in a subquery, the
-    chosen few read with their details."""
+    (``open_reminder_id``, for "snooze a week"). Two queries: ranked and cut in SQL, then the
+    chosen few read with their details (two plain queries rather than ``pk IN (ranked)``, which
+    the planner may run as a loop that ranks everyone again for every contact)."""
     ranked = (
         due_this_week(owner_ids=owner_ids, day=day)
         .annotate(
@@ -50,12 +51,14 @@ def top_contacts(*, owner_ids, day: Day) -> dict[int, list[Contact]]:
             position=Window(RowNumber(), partition_by=F("owner_id"), order_by=_overdue_first(day)),
         )
         .filter(position__lte=F("plan_size"))
+        .order_by()
     )
+    chosen_ids = list(ranked.values_list("pk", flat=True))
     open_reminder = Reminder.objects.filter(
         contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, state=Reminder.State.OPEN, commitment__isnull=True
     ).values("pk")[:1]
     chosen = with_last_interaction(
-        Contact.objects.filter(pk__in=ranked.values("pk")).select_related("classification"), contact_path=""
+        Contact.objects.filter(pk__in=chosen_ids).select_related("classification"), contact_path=""
     ).annotate(open_reminder_id=Subquery(open_reminder))
     return group_by_owner(chosen.order_by("owner_id", *_overdue_first(day)))
 
