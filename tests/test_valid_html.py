@@ -59,14 +59,17 @@ def render_pages(client: Client, urls: dict[str, str]) -> dict[str, str]:
 
 
 def htmx_fragments(client: Client, objects: dict, user) -> dict[str, str]:
-    """The partials the in-place actions swap in: a log form, a snoozed row, a skipped dashboard
-    row (with its out-of-band counts) and an import's progress bar."""
+    """The partials the in-place actions swap in: a log form, a snoozed row (with the follow-ups
+    page's out-of-band counts), the follow-ups page's "show more" rows, a skipped dashboard row
+    (with its out-of-band counts) and an import's progress bar."""
     htmx = {"HTTP_HX_REQUEST": "true"}
+    on_board = {**htmx, "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("followups:board")}
     contact = objects["contact"]
     reminder = Reminder.objects.filter(owner=user, state="open").select_related("contact").first()
     fragments = {
         "log-form": client.get(reverse("followups:log_interaction", args=[reminder.contact_id]), **htmx),
-        "snoozed-row": client.post(reverse("followups:snooze", args=[reminder.pk]), {"days": "1"}, **htmx),
+        "snoozed-row": client.post(reverse("followups:snooze", args=[reminder.pk]), {"days": "1"}, **on_board),
+        "board-show-more": client.get(reverse("followups:board") + "?section=snoozed", **on_board),
         "skipped-outreach": client.post(reverse("followups:outreach_skip", args=[contact.pk]), **htmx),
     }
     job = ImportJob.objects.create(
@@ -99,6 +102,7 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
         "contact-edit": reverse("contacts:edit", args=[objects["contact"].pk]),
         "classifications": reverse("contacts:classification_list"),
         "followups": reverse("followups:board"),
+        "followups-unclassified": reverse("followups:board") + "?classification=none",
         "week-plan": reverse("followups:plan_week"),
         "plan": reverse("strategy:plan"),
         "plan-edit": reverse("strategy:plan_edit"),
