@@ -11,7 +11,11 @@ calendar app updates an entry in place when it moves (a snooze, a new due moment
 - ``promise-<pk>@netcrm``: an open promise, on the day it is due (or snoozed to); its reminder
   is not listed separately.
 
-Four queries (the token, reminders, promises, contacts coming due), whatever the number of rows.
+Bounded like every list (calendar apps fetch it hourly, without logging in): entries dated
+within the next HORIZON_DAYS days (and overdue ones), at most MAX_EVENTS of them, chosen in SQL
+by what is most pressing: promises, then raised reminders, then contacts coming due, each the
+earliest first. Four queries (the token, reminders, promises, contacts coming due), whatever the
+number of rows.
 """
 
 from __future__ import annotations
@@ -21,17 +25,20 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, F, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from icalendar import Calendar, Event, vDuration
 
 from contacts.models import Contact
+from netcrm.dates import start_of_local_day
 
 from .models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
 from .selectors import with_last_interaction
 from .sweep import reminded_for_current_due_moment
 
-UPCOMING_DAYS = 30
+HORIZON_DAYS = 60
+MAX_EVENTS = 500
 PRODID = "-//netcrm//Follow-up calendar//EN"
 UID_DOMAIN = "netcrm"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
@@ -99,12 +106,15 @@ def _cadence_uid(contact_id: int, due_at: datetime.datetime) -> str:
     return f"cadence-{contact_id}-{due_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}@{UID_DOMAIN}"
 
 
-def _reminder_entries(owner, zone) -> list[FeedEntry]:
+def _reminder_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry]:
+    shown_at = Case(When(state=Reminder.State.SNOOZED, then=F("snoozed_until")), default=F("due_at"))
     reminders = with_last_interaction(
         Reminder.objects.for_user(owner)
         .filter(state__in=OPEN_STATES, commitment__isnull=True)
+        .alias(shown_at=shown_at)
+        .filter(shown_at__lt=horizon)
         .select_related("contact__classification")
-        .order_by("due_at", "pk")
+        .order_by("shown_at", "pk")[:MAX_EVENTS]
     )
     entries = []
     for reminder in reminders:
@@ -135,14 +145,16 @@ def _reminder_entries(owner, zone) -> list[FeedEntry]:
     return entries
 
 
-def _promise_entries(owner, zone) -> list[FeedEntry]:
+def _promise_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry]:
     snoozed_reminder = Reminder.objects.filter(commitment=OuterRef("pk"), state=Reminder.State.SNOOZED)
     promises = with_last_interaction(
         Commitment.objects.for_user(owner)
         .filter(state=Commitment.State.OPEN)
         .select_related("contact__classification")
         .annotate(snoozed_until=Subquery(snoozed_reminder.values("snoozed_until")[:1]))
-        .order_by("due_on", "pk")
+        .alias(shown_at=Coalesce(F("snoozed_until"), F("due_at")))
+        .filter(shown_at__lt=horizon)
+        .order_by("shown_at", "pk")[:MAX_EVENTS]
     )
     entries = []
     for promise in promises:
@@ -167,15 +179,15 @@ def _promise_entries(owner, zone) -> list[FeedEntry]:
     return entries
 
 
-def _upcoming_contact_entries(owner, zone, now: datetime.datetime) -> list[FeedEntry]:
-    """Contacts whose next due moment falls within UPCOMING_DAYS (or has passed) and who have
+def _upcoming_contact_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry]:
+    """Contacts whose next due moment falls before the horizon (or has passed) and who have
     no reminder yet for it: what the sweep will raise."""
     contacts = with_last_interaction(
         Contact.objects.for_user(owner)
-        .filter(next_due_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS))
+        .filter(next_due_at__lt=horizon)
         .filter(~reminded_for_current_due_moment())
         .select_related("classification")
-        .order_by("next_due_at", "pk"),
+        .order_by("next_due_at", "pk")[:MAX_EVENTS],
         contact_path="",
     )
     return [
@@ -198,11 +210,14 @@ def _upcoming_contact_entries(owner, zone, now: datetime.datetime) -> list[FeedE
 
 
 def feed_entries(*, owner, zone, now: datetime.datetime | None = None) -> list[FeedEntry]:
-    """Everything the feed lists for ``owner``, dated in ``zone``, sorted by day. Three queries."""
+    """What the feed lists for ``owner``, dated in ``zone``, sorted by day: up to MAX_EVENTS
+    entries dated before the horizon, the most pressing kinds first. Three queries, each cut
+    at MAX_EVENTS in SQL."""
     now = now or timezone.now()
-    entries = _reminder_entries(owner, zone) + _promise_entries(owner, zone)
-    entries += _upcoming_contact_entries(owner, zone, now)
-    return sorted(entries, key=lambda entry: (entry.day, entry.uid))
+    horizon = start_of_local_day(timezone.localtime(now, zone).date() + datetime.timedelta(days=HORIZON_DAYS), zone)
+    entries = _promise_entries(owner, zone, horizon) + _reminder_entries(owner, zone, horizon)
+    entries += _upcoming_contact_entries(owner, zone, horizon)
+    return sorted(entries[:MAX_EVENTS], key=lambda entry: (entry.day, entry.uid))
 
 
 def build_calendar(*, owner, zone, now: datetime.datetime | None = None) -> Calendar:

@@ -57,6 +57,7 @@ class PreferencesForm(forms.ModelForm):
             "digest_weekday",
             "digest_hour",
             "digest_when_empty",
+            "digest_size",
         ]
 
 

@@ -15,6 +15,9 @@ from contacts.models import Contact, Interaction
 from contacts.ownership import OwnedQuerySet
 
 OPEN_STATES = ("open", "snoozed")
+# How many people the weekly digest names (the rest are counted): a plan for the week, not a dump.
+DIGEST_SIZE_DEFAULT = 10
+DIGEST_SIZE_MAX = 50
 UNFINISHED_DIGESTS = ("claimed", "sending", "retrying")
 
 
@@ -49,6 +52,15 @@ class FollowupPreferences(models.Model):
         default=5,
         validators=[MinValueValidator(1, "Show at least 1 person."), MaxValueValidator(20, "Show at most 20.")],
     )
+    digest_size = models.PositiveSmallIntegerField(
+        "people in the weekly digest",
+        default=DIGEST_SIZE_DEFAULT,
+        validators=[
+            MinValueValidator(1, "Show at least 1 person."),
+            MaxValueValidator(DIGEST_SIZE_MAX, f"Show at most {DIGEST_SIZE_MAX}."),
+        ],
+        help_text="The most pressing first; everyone else due is counted per classification, with a link.",
+    )
     # The next weekly slot in UTC; the scheduler claims a digest by moving it forward.
     next_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The secret in the user's calendar feed URL (followups.calendar); none until they create
@@ -59,6 +71,12 @@ class FollowupPreferences(models.Model):
 
     class Meta:
         verbose_name_plural = "follow-up preferences"
+        constraints = [
+            # The digest's ranking query cuts each user's list at this number.
+            models.CheckConstraint(
+                condition=models.Q(digest_size__gte=1, digest_size__lte=DIGEST_SIZE_MAX), name="prefs_digest_size_range"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["next_digest_at"], name="prefs_next_digest_idx", condition=models.Q(digest_enabled=True)

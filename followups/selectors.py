@@ -1,4 +1,4 @@
-"""Reads for the follow-ups page: each section is one query, whatever the network's size."""
+"""Reads shared by the follow-up pages: the user's day, where we left off, a contact's open items."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from contacts.models import Contact
-from contacts.ownership import group_by_owner
 from netcrm.dates import start_of_local_day, week_starting
 
 from .models import OPEN_STATES, Commitment, Reminder
-from .sweep import reminded_for_current_due_moment
 
 
 @dataclasses.dataclass
@@ -40,140 +38,17 @@ class Day:
         )
 
 
+def days_between(due_at: datetime.datetime, today: datetime.date, zone) -> int:
+    """Whole local calendar days from the due moment's date to ``today`` (negative = not yet due)."""
+    return (today - timezone.localtime(due_at, zone).date()).days
+
+
 def with_last_interaction(queryset: QuerySet, contact_path: str = "contact__") -> QuerySet:
     """Annotate ``last_summary`` and ``last_next_step`` (pick up where you left off), read
     through the contact's ``last_interaction`` pointer (kept by contacts.cadence): one join.
     ``contact_path`` leads from the queryset's model to the contact: "" on Contact itself."""
     path = f"{contact_path}last_interaction__"
     return queryset.annotate(last_summary=F(path + "summary"), last_next_step=F(path + "next_step"))
-
-
-@dataclasses.dataclass
-class BoardRow:
-    contact: Contact
-    due_at: datetime.datetime
-    days_overdue: int
-    last_summary: str | None
-    last_next_step: str | None
-    reminder: Reminder | None = None
-
-    @property
-    def guidance(self) -> str:
-        if self.reminder is not None and self.reminder.message:
-            return self.reminder.message
-        classification = self.contact.classification
-        return classification.message_guidance if classification else ""
-
-    @property
-    def dom_id(self) -> str:
-        return f"reminder-{self.reminder.pk}" if self.reminder else f"contact-{self.contact.pk}"
-
-
-@dataclasses.dataclass
-class Board:
-    today: datetime.date
-    overdue: list[BoardRow]
-    due_today: list[BoardRow]
-    this_week: list[BoardRow]
-    snoozed: list[BoardRow]
-    promises: list[Commitment]
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.overdue or self.due_today or self.this_week or self.snoozed or self.promises)
-
-
-def days_between(due_at: datetime.datetime, today: datetime.date, zone) -> int:
-    """Whole local calendar days from the due moment's date to ``today`` (negative = not yet due)."""
-    return (today - timezone.localtime(due_at, zone).date()).days
-
-
-def _reminder_rows(reminders, today, zone) -> list[BoardRow]:
-    return [
-        BoardRow(
-            contact=r.contact,
-            due_at=r.due_at,
-            days_overdue=days_between(r.due_at, today, zone),
-            last_summary=r.last_summary,
-            last_next_step=r.last_next_step,
-            reminder=r,
-        )
-        for r in reminders
-    ]
-
-
-def followup_board(*, owner, zone, now: datetime.datetime | None = None, include_snoozed: bool = True) -> Board:
-    """Overdue, due today, due this week, snoozed and promises for ``owner``, in their zone.
-    Four queries (three without the snoozed section), whatever the number of rows."""
-    return followup_boards(owner_ids=[owner.pk], zone=zone, now=now, include_snoozed=include_snoozed)[owner.pk]
-
-
-def followup_boards(
-    *, owner_ids, zone, now: datetime.datetime | None = None, include_snoozed: bool = True
-) -> dict[int, Board]:
-    """``followup_board`` for many users who share a time zone (everyone whose weekly digest
-    falls in the same slot), in the same four queries whatever the number of users."""
-    day = Day.of(now or timezone.now(), zone)
-    today, today_starts, tomorrow_starts = day.today, day.today_starts, day.tomorrow_starts
-
-    reminders = with_last_interaction(
-        Reminder.objects.filter(owner_id__in=owner_ids).select_related("contact__classification", "commitment")
-    )
-    open_reminders = reminders.filter(state=Reminder.State.OPEN, due_at__lt=tomorrow_starts).order_by("due_at", "pk")
-    # Contacts coming due this week, and lapsed ones the sweep has not reached yet.
-    unreminded = with_last_interaction(
-        Contact.objects.filter(owner_id__in=owner_ids)
-        .filter(next_due_at__lt=day.week_ends)
-        .filter(~reminded_for_current_due_moment())
-        .select_related("classification")
-        .order_by("next_due_at", "pk"),
-        contact_path="",
-    )
-    rows = group_by_owner(
-        _reminder_rows(open_reminders, today, zone) + _contact_rows(unreminded, today, zone), _row_owner_id
-    )
-    snoozed = (
-        group_by_owner(
-            _reminder_rows(reminders.filter(state=Reminder.State.SNOOZED).order_by("snoozed_until", "pk"), today, zone),
-            _row_owner_id,
-        )
-        if include_snoozed
-        else {}
-    )
-    promises = group_by_owner(
-        Commitment.objects.filter(owner_id__in=owner_ids, state=Commitment.State.OPEN)
-        .select_related("contact")
-        .order_by("due_on", "pk")
-    )
-    boards = {}
-    for owner_id in owner_ids:
-        owner_rows = sorted(rows.get(owner_id, []), key=lambda row: (row.due_at, row.contact.pk))
-        boards[owner_id] = Board(
-            today=today,
-            overdue=[row for row in owner_rows if row.due_at < today_starts],
-            due_today=[row for row in owner_rows if today_starts <= row.due_at < tomorrow_starts],
-            this_week=[row for row in owner_rows if row.due_at >= tomorrow_starts],
-            snoozed=snoozed.get(owner_id, []),
-            promises=promises.get(owner_id, []),
-        )
-    return boards
-
-
-def _row_owner_id(row: BoardRow) -> int:
-    return row.contact.owner_id
-
-
-def _contact_rows(contacts, today, zone) -> list[BoardRow]:
-    return [
-        BoardRow(
-            contact=c,
-            due_at=c.next_due_at,
-            days_overdue=days_between(c.next_due_at, today, zone),
-            last_summary=c.last_summary,
-            last_next_step=c.last_next_step,
-        )
-        for c in contacts
-    ]
 
 
 def open_reminders_for_contact(*, contact: Contact) -> QuerySet[Reminder]:

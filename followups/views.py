@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,16 +21,28 @@ from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 from netcrm.redirects import safe_next_url
 
-from . import calendar, dashboard_views, selectors, services
+from . import board as board_reads
+from . import calendar, dashboard_views, services
 from .digest.content import build_digest, owner_id_from_unsubscribe_token, render_digest
 from .forms import CommitmentForm, PreferencesForm, SnoozeForm
 from .middleware import SESSION_KEY
 from .models import Commitment, DigestLog, FollowupPreferences, Reminder
 
 
+@require_safe
 def board(request):
-    board = selectors.followup_board(owner=request.user, zone=timezone.get_current_timezone())
-    return render(request, "followups/board.html", {"board": board})
+    """The follow-ups page; with htmx and ``?section=``, only that section's next rows ("show more")."""
+    zone = timezone.get_current_timezone()
+    classifications = board_reads.board_classifications(owner=request.user)
+    query = board_reads.BoardQuery.from_params(request.GET, classifications=classifications)
+    if request.htmx and query.section:
+        section = board_reads.board_section(owner=request.user, zone=zone, query=query)
+        response = render(request, "followups/includes/section_more.html", {"section": section})
+    else:
+        board = board_reads.followup_board(owner=request.user, zone=zone, query=query, classifications=classifications)
+        response = render(request, "followups/board.html", {"board": board})
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two bodies: caches must tell them apart
+    return response
 
 
 def _back_to_board(request):

@@ -12,9 +12,10 @@ from icalendar import Calendar
 from contacts.models import Contact
 from followups import services
 from followups.models import FollowupPreferences, Reminder
+from followups.sweep import run_sweep
 
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory
-from .followup_factories import CommitmentFactory, ReminderFactory
+from .followup_factories import CommitmentFactory, ReminderFactory, bulk_due_contacts
 
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)  # a Monday
 UTC = datetime.UTC
@@ -137,11 +138,14 @@ class TestFeedContent:
         assert cadence_uid(network["ada"], network["cadence"].due_at) not in found
         assert f"promise-{network['promise'].pk}@netcrm" not in found
 
-    def test_contacts_due_later_than_30_days_are_not_listed(self, client, owner, network):
-        later = ContactFactory(owner=owner, first_name="Later")
-        coming_due(later, NOW + datetime.timedelta(days=31))
+    def test_only_the_next_60_days_are_listed(self, client, owner, network):
+        within = coming_due(ContactFactory(owner=owner, first_name="Within"), NOW + datetime.timedelta(days=59))
+        later = coming_due(ContactFactory(owner=owner, first_name="Later"), NOW + datetime.timedelta(days=61))
+        far_promise = CommitmentFactory(contact=within, description="Far off", due_on=datetime.date(2026, 9, 1))
         found = events(parse(client.get(feed_url(owner))))
+        assert cadence_uid(within, within.next_due_at) in found
         assert not [uid for uid in found if uid.startswith(f"cadence-{later.pk}-")]
+        assert f"promise-{far_promise.pk}@netcrm" not in found
 
     def test_text_is_escaped_and_survives_a_round_trip(self, client, owner):
         tricky = ContactFactory(owner=owner, first_name="Jo, the; \\boss", last_name="O'Neil")
@@ -272,6 +276,30 @@ def test_the_feed_runs_the_same_queries_whatever_the_number_of_reminders(
     with django_assert_num_queries(4):
         calendar = parse(client.get(url))
     assert len(calendar.walk("VEVENT")) == 3 * size
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frozen")
+def test_with_2000_people_due_the_feed_holds_500_entries_the_most_pressing_first(
+    client, owner, django_assert_num_queries
+):
+    clients = ClassificationFactory(owner=owner, contact_every_days=30)
+    overdue = bulk_due_contacts(
+        owner, classification=clients, first_name="Late", due_at=[NOW - datetime.timedelta(days=1)] * 1000
+    )
+    run_sweep()  # 1,000 reminders
+    bulk_due_contacts(
+        owner, classification=clients, first_name="Soon",
+        due_at=[NOW + datetime.timedelta(days=1 + index % 70) for index in range(1000)],
+    )  # fmt: skip
+    promise = CommitmentFactory(contact=overdue[0], description="Send the deck", due_on=datetime.date(2026, 6, 30))
+    url = feed_url(owner)
+    with django_assert_num_queries(4):
+        found = events(parse(client.get(url)))
+    assert len(found) == 500
+    assert f"promise-{promise.pk}@netcrm" in found  # a promise is never crowded out by reminders
+    assert all(day_of(event) < datetime.date(2026, 8, 14) for event in found.values())  # within 60 days
+    assert sum(uid.startswith("cadence-") for uid in found) == 499  # the reminders, earliest first
 
 
 @pytest.mark.django_db

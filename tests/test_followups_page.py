@@ -38,7 +38,7 @@ def contact_due(owner, *, due_in_days, every_days=30, **fields):
 
 
 def section_names(response, section):
-    return [row.contact.first_name for row in getattr(response.context["board"], section)]
+    return [row.contact.first_name for row in response.context["board"].section(section).rows]
 
 
 @pytest.mark.django_db
@@ -52,8 +52,8 @@ class TestBoard:
         run_sweep()
         response = owner_client.get(BOARD)
         assert section_names(response, "overdue") == ["Overdue"]
-        assert section_names(response, "due_today") == ["Today"]
-        assert section_names(response, "this_week") == ["Friday"]
+        assert section_names(response, "today") == ["Today"]
+        assert section_names(response, "week") == ["Friday"]
         assert "Later" not in response.content.decode()
 
     def test_a_row_shows_days_overdue_guidance_and_where_we_left_off(self, owner_client, owner):
@@ -80,25 +80,10 @@ class TestBoard:
         response = owner_client.get(BOARD)
         assert section_names(response, "snoozed") == ["Sleepy"]
         assert section_names(response, "overdue") == []
-        assert [p.description for p in response.context["board"].promises] == ["Send the deck"]
+        assert [p.description for p in response.context["board"].section("promises").rows] == ["Send the deck"]
 
     def test_a_new_user_sees_an_empty_state(self, owner_client):
         assert "Nothing to follow up" in owner_client.get(BOARD).content.decode()
-
-    def test_the_page_runs_the_same_queries_for_few_and_many_rows(self, owner_client, owner, django_assert_num_queries):
-        def count_queries():
-            owner_client.get(BOARD)
-            with django_assert_num_queries(6) as captured:
-                owner_client.get(BOARD)
-            return len(captured)
-
-        contact_due(owner, due_in_days=-2)
-        run_sweep()
-        few = count_queries()
-        for days in range(-20, 7):
-            contact_due(owner, due_in_days=days)
-        run_sweep()
-        assert count_queries() == few
 
 
 @pytest.mark.django_db
@@ -210,7 +195,7 @@ class TestTimeZones:
             # due 15 June 10:30 UTC = 15 June 23:30 in Tonga (UTC+13), 15 June 00:30 in Honolulu (UTC-10);
             # seen at 15 June 11:00 UTC = 16 June 00:00 in Tonga, 15 June 01:00 in Honolulu
             ("Pacific/Tongatapu", "overdue"),
-            ("Pacific/Honolulu", "due_today"),
+            ("Pacific/Honolulu", "today"),
         ],
     )
     def test_due_today_is_the_users_local_today(self, owner_client, owner, zone, section):
@@ -248,6 +233,7 @@ class TestTimeZones:
 
     def test_the_time_zone_setting_refuses_an_unknown_zone(self, owner_client, owner):
         form = {"digest_enabled": "on", "digest_weekday": 0, "digest_hour": 8, "outreach_list_size": 5}
+        form["digest_size"] = 10
         response = owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Mars/Olympus"})
         assert "Select a valid choice" in response.content.decode()
         owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Asia/Tokyo"})

@@ -59,14 +59,17 @@ def render_pages(client: Client, urls: dict[str, str]) -> dict[str, str]:
 
 
 def htmx_fragments(client: Client, objects: dict, user) -> dict[str, str]:
-    """The partials the in-place actions swap in: a log form, a snoozed row, a skipped dashboard
-    row (with its out-of-band counts) and an import's progress bar."""
+    """The partials the in-place actions swap in: a log form, a snoozed row (with the follow-ups
+    page's out-of-band counts), the follow-ups page's "show more" rows, a skipped dashboard row
+    (with its out-of-band counts) and an import's progress bar."""
     htmx = {"HTTP_HX_REQUEST": "true"}
+    on_board = {**htmx, "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("followups:board")}
     contact = objects["contact"]
     reminder = Reminder.objects.filter(owner=user, state="open").select_related("contact").first()
     fragments = {
         "log-form": client.get(reverse("followups:log_interaction", args=[reminder.contact_id]), **htmx),
-        "snoozed-row": client.post(reverse("followups:snooze", args=[reminder.pk]), {"days": "1"}, **htmx),
+        "snoozed-row": client.post(reverse("followups:snooze", args=[reminder.pk]), {"days": "1"}, **on_board),
+        "board-show-more": client.get(reverse("followups:board") + "?section=snoozed", **on_board),
         "skipped-outreach": client.post(reverse("followups:outreach_skip", args=[contact.pk]), **htmx),
     }
     job = ImportJob.objects.create(
@@ -76,7 +79,11 @@ def htmx_fragments(client: Client, objects: dict, user) -> dict[str, str]:
     for name, response in fragments.items():
         assert response.status_code == 200, f"{name} answered {response.status_code}"
         assert b"<html" not in response.content, f"{name} is a full page, not the fragment htmx expects"
-    return {name: FRAGMENT_SHELL.format(response.content.decode()) for name, response in fragments.items()}
+    documents = {name: response.content.decode() for name, response in fragments.items()}
+    # The next rows go into the section's list; what is swapped out of band goes where it belongs.
+    rows, oob, rest = documents["board-show-more"].partition('<div class="mt-2 no-print" id="snoozed-more"')
+    documents["board-show-more"] = f"<ul>{rows}</ul>{oob}{rest}"
+    return {name: FRAGMENT_SHELL.format(html) for name, html in documents.items()}
 
 
 def main_pages() -> tuple[dict[str, str], dict[str, str]]:
@@ -100,6 +107,7 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
         "contact-edit": reverse("contacts:edit", args=[objects["contact"].pk]),
         "classifications": reverse("contacts:classification_list"),
         "followups": reverse("followups:board"),
+        "followups-unclassified": reverse("followups:board") + "?classification=none",
         "week-plan": reverse("followups:plan_week"),
         "plan": reverse("strategy:plan"),
         "plan-edit": reverse("strategy:plan_edit"),

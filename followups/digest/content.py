@@ -1,5 +1,12 @@
 """What the weekly digest says: a plan for the week, built in a fixed number of queries.
 
+A plan, not a dump: the user's most pressing people (their digest size, ranked as the
+dashboard ranks them), grouped by classification, each with what to say and what was said
+last time; then one line per classification counting everyone else due, with a link to the
+follow-ups page filtered by it; promises, event follow-ups and the week plan each up to a cap
+with "and N more". Every list is cut in SQL (followups.digest.plan), so a user with 50,000
+people due gets the same small email as one with 20.
+
 The content is plain data (names, texts, absolute links), so it can be kept as a JSON snapshot
 on the week's DigestLog: the scheduler builds the digests of everyone who shares a slot in a
 handful of queries, and each send task only renders and sends its user's snapshot.
@@ -11,7 +18,7 @@ import dataclasses
 import datetime
 import functools
 import zoneinfo
-from itertools import groupby
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -20,12 +27,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
-from contacts.models import Interaction
-from followups.dashboard import Day, week_plans
-from followups.models import FollowupPreferences, Reminder
-from followups.selectors import Board, BoardRow, followup_boards
+from contacts.models import Contact, Interaction
+from followups.models import FollowupPreferences
+from followups.selectors import Day, days_between
 from strategy.selectors import unfinished_plan_items
+
+from . import plan
 
 UNSUBSCRIBE_SALT = "netcrm.digest.unsubscribe"
 
@@ -56,6 +65,27 @@ def absolute_url_for(name: str, pk: int) -> str:
     return settings.SITE_URL + _url_pattern(name).format(pk)
 
 
+# Caps on the lists other than the people named (each with "and N more" and a link).
+PROMISES_SHOWN = 50
+EVENT_FOLLOWUPS_SHOWN = 25
+WEEK_PLAN_SHOWN = 25
+# Free texts are cut in the email (the page has them whole): the digest stays a small email.
+TEXT_CHARS = 160
+NAME_CHARS = 80
+
+
+def _short(text: str | None, limit: int = TEXT_CHARS) -> str | None:
+    return Truncator(text).chars(limit) if text else text
+
+
+def _when(days_overdue: int, due_at: datetime.datetime, zone) -> str:
+    if days_overdue > 0:
+        return f"{days_overdue} day{'s' if days_overdue != 1 else ''} overdue"
+    if days_overdue == 0:
+        return "due today"
+    return f"due {date_format(timezone.localtime(due_at, zone), 'l')}"
+
+
 @dataclasses.dataclass
 class DigestRow:
     """One person to reach out to, with what the email shows for them."""
@@ -71,24 +101,21 @@ class DigestRow:
     snooze_url: str | None
 
     @classmethod
-    def from_board_row(cls, row: BoardRow, zone) -> DigestRow:
-        if row.days_overdue > 0:
-            when = f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} overdue"
-        elif row.days_overdue == 0:
-            when = "due today"
-        else:
-            when = f"due {date_format(timezone.localtime(row.due_at, zone), 'l')}"
-        contact_pk = row.contact.pk
+    def from_contact(cls, contact: Contact, today: datetime.date, zone) -> DigestRow:
+        """From a contact read by ``plan.top_contacts`` (with its annotations)."""
+        days_overdue = days_between(contact.next_due_at, today, zone)
         return cls(
-            name=row.contact.full_name,
-            company=row.contact.company,
-            when=when,
-            days_overdue=row.days_overdue,
-            last_summary=row.last_summary,
-            last_next_step=row.last_next_step,
-            open_url=absolute_url_for("contacts:detail", contact_pk),
-            log_url=absolute_url_for("followups:log_interaction", contact_pk),
-            snooze_url=absolute_url_for("followups:snooze_week", row.reminder.pk) if row.reminder else None,
+            name=_short(contact.full_name, NAME_CHARS),
+            company=_short(contact.company, NAME_CHARS),
+            when=_when(days_overdue, contact.next_due_at, zone),
+            days_overdue=days_overdue,
+            last_summary=_short(contact.last_summary),
+            last_next_step=_short(contact.last_next_step),
+            open_url=absolute_url_for("contacts:detail", contact.pk),
+            log_url=absolute_url_for("followups:log_interaction", contact.pk),
+            snooze_url=absolute_url_for("followups:snooze_week", contact.open_reminder_id)
+            if contact.open_reminder_id
+            else None,
         )
 
 
@@ -97,6 +124,14 @@ class ClassificationGroup:
     name: str
     guidance: str
     rows: list[DigestRow]
+
+
+@dataclasses.dataclass
+class MoreDue:
+    """One classification's people due this week whom the digest does not name."""
+
+    text: str  # "and 23 more Clients are due"
+    url: str  # the follow-ups page filtered by that classification
 
 
 @dataclasses.dataclass
@@ -113,10 +148,14 @@ class DigestContent:
     time_zone: str
     today: datetime.date
     groups: list[ClassificationGroup]
+    more_due: list[MoreDue]
+    due_total: int  # everyone due this week, named or counted
     promises_due: list[PromiseDue]
+    promises_more: int  # promises due this week beyond those listed
     given_this_week: int
     received_this_week: int
-    # {"title", "items": [{"text", "url"}], "counts": whether its items alone make the week worth an email}
+    # {"title", "items": [{"text", "url"}], "more": items not listed, "more_url",
+    #  "counts": whether its items alone make the week worth an email}
     extra_sections: list[dict] = dataclasses.field(default_factory=list)
 
     @property
@@ -125,14 +164,13 @@ class DigestContent:
 
     @property
     def contacts_count(self) -> int:
+        """The people the digest names (what its subject counts)."""
         return sum(len(group.rows) for group in self.groups)
 
     @property
     def is_empty(self) -> bool:
         # A plan nudge alone does not make a week worth an email; people and promises do.
-        return not (
-            self.contacts_count or self.promises_due or any(s["items"] for s in self.extra_sections if s["counts"])
-        )
+        return not (self.due_total or self.promises_due or any(s["items"] for s in self.extra_sections if s["counts"]))
 
     @property
     def subject(self) -> str:
@@ -164,6 +202,7 @@ class DigestContent:
             ClassificationGroup(**{**group, "rows": [DigestRow(**row) for row in group["rows"]]})
             for group in fields["groups"]
         ]
+        fields["more_due"] = [MoreDue(**line) for line in fields["more_due"]]
         fields["promises_due"] = [
             PromiseDue(**{**promise, "due_on": datetime.date.fromisoformat(promise["due_on"])})
             for promise in fields["promises_due"]
@@ -175,27 +214,50 @@ def unsubscribe_url(owner_id: int) -> str:
     return absolute(reverse("followups:digest_unsubscribe", args=[unsubscribe_token(owner_id)]))
 
 
-def _group_by_classification(rows: list[BoardRow], zone) -> list[ClassificationGroup]:
-    """Group rows in the plan's order of classifications; unclassified contacts last."""
+def _plan_order(classification_id, name, display_order) -> tuple:
+    """The plan's order of classifications (display order, name), "not classified" last."""
+    if classification_id is None:
+        return (1, 0, "", 0)
+    return (0, display_order, name, classification_id)
 
-    def order(row):
-        classification = row.contact.classification
-        if classification is None:
-            return (1, 0, "", 0)
-        return (0, classification.display_order, classification.name, classification.pk)
 
-    groups = []
-    for _, grouped in groupby(sorted(rows, key=lambda row: (order(row), row.due_at, row.contact.pk)), key=order):
-        grouped = list(grouped)
-        classification = grouped[0].contact.classification
-        groups.append(
-            ClassificationGroup(
+def _board_url(classification_id) -> str:
+    query = urlencode({"classification": classification_id if classification_id is not None else "none"})
+    return absolute(f"{reverse('followups:board')}?{query}")
+
+
+def _groups_and_counts(contacts: list[Contact], due: list[dict], today, zone):
+    """The named people grouped by classification in the plan's order (ranked within each), and
+    one "and N more" line per classification with people due whom the digest does not name."""
+    groups: dict[int | None, ClassificationGroup] = {}
+    named: dict[int | None, int] = {}
+    orders = {}
+    for contact in contacts:
+        classification = contact.classification
+        key = contact.classification_id
+        if key not in groups:
+            groups[key] = ClassificationGroup(
                 name=classification.name if classification else "Not classified",
-                guidance=classification.message_guidance if classification else "",
-                rows=[DigestRow.from_board_row(row, zone) for row in grouped],
+                guidance=_short(classification.message_guidance, 2 * TEXT_CHARS) if classification else "",
+                rows=[],
             )
-        )
-    return groups
+            orders[key] = _plan_order(
+                key, getattr(classification, "name", ""), getattr(classification, "display_order", 0)
+            )
+        groups[key].rows.append(DigestRow.from_contact(contact, today, zone))
+        named[key] = named.get(key, 0) + 1
+    more = []
+    for count in sorted(due, key=lambda c: _plan_order(c["classification_id"], c["name"], c["display_order"])):
+        key = count["classification_id"]
+        rest = count["due"] - named.get(key, 0)
+        if rest <= 0:
+            continue
+        who = count["name"] if key is not None else "people without a classification"
+        verb = "is" if rest == 1 else "are"
+        text = f"and {rest:,} more {who} {verb} due" if named.get(key) else f"{rest:,} {who} {verb} due"
+        more.append(MoreDue(text=text, url=_board_url(key)))
+    ordered = [groups[key] for key in sorted(groups, key=lambda key: orders[key])]
+    return ordered, more
 
 
 def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datetime | None = None) -> DigestContent:
@@ -206,28 +268,21 @@ def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datet
 
 def build_digests(*, owner_ids, zone, now: datetime.datetime | None = None) -> dict[int, DigestContent]:
     """This week's digest for every user in ``owner_ids`` (who share the time zone ``zone``):
-    overdue and due contacts grouped by classification (in the plan's order), people met at
-    events to follow up, promises due, contributions given and received in the last 7 days,
-    and a nudge for unfinished plan items. Nine queries, whatever the number of users."""
+    the people to reach (named and counted), promises due, people met at events to follow up,
+    the week plan, contributions given and received in the last 7 days, and a nudge for
+    unfinished plan items. Ten queries, whatever the number of users or of people due."""
     now = now or timezone.now()
-    boards = followup_boards(owner_ids=owner_ids, zone=zone, now=now, include_snoozed=False)
-    contributions = _contributions_by_owner(owner_ids, since=now - datetime.timedelta(days=7), until=now)
-    planned = week_plans(owner_ids=owner_ids, day=Day.of(now, zone), zone=zone)
-    unfinished = unfinished_plan_items(owner_ids=owner_ids)
-    plan_url = absolute(reverse("strategy:plan"))
-    return {
-        owner_id: _digest(
-            owner_id,
-            zone,
-            boards[owner_id],
-            given_and_received=contributions.get(owner_id, {}),
-            planned=planned.get(owner_id, []),
-            plan_items=[{"text": f"Still empty or thin: {', '.join(unfinished[owner_id])}", "url": plan_url}]
-            if unfinished[owner_id]
-            else [],
-        )
-        for owner_id in owner_ids
+    day = Day.of(now, zone)
+    reads = {
+        "contacts": plan.top_contacts(owner_ids=owner_ids, day=day),
+        "due": plan.due_counts(owner_ids=owner_ids, day=day),
+        "promises": plan.promises_due(owner_ids=owner_ids, day=day, limit=PROMISES_SHOWN),
+        "events": plan.event_followups(owner_ids=owner_ids, day=day, limit=EVENT_FOLLOWUPS_SHOWN),
+        "week": plan.week_plan_entries(owner_ids=owner_ids, day=day, zone=zone, limit=WEEK_PLAN_SHOWN),
+        "contributions": _contributions_by_owner(owner_ids, since=now - datetime.timedelta(days=7), until=now),
     }
+    unfinished = unfinished_plan_items(owner_ids=owner_ids)
+    return {owner_id: _digest(owner_id, zone, day, reads, unfinished[owner_id]) for owner_id in owner_ids}
 
 
 def _contributions_by_owner(owner_ids, *, since, until) -> dict[int, dict[str, int]]:
@@ -244,44 +299,62 @@ def _contributions_by_owner(owner_ids, *, since, until) -> dict[int, dict[str, i
     return by_owner
 
 
-def _digest(owner_id, zone, board: Board, *, given_and_received, planned, plan_items) -> DigestContent:
-    rows = board.overdue + board.due_today + board.this_week
-    cadence_rows = [row for row in rows if row.reminder is None or row.reminder.kind == Reminder.Kind.CADENCE]
-    event_rows = [row for row in rows if row.reminder and row.reminder.kind == Reminder.Kind.EVENT_FOLLOWUP]
+def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> DigestContent:
+    due = reads["due"].get(owner_id, [])
+    groups, more_due = _groups_and_counts(reads["contacts"].get(owner_id, []), due, day.today, zone)
+    promises, promises_total = reads["promises"].get(owner_id, ([], 0))
+    events, events_total = reads["events"].get(owner_id, ([], 0))
+    planned, planned_total = reads["week"].get(owner_id, ([], 0))
+    given_and_received = reads["contributions"].get(owner_id, {})
     event_items = [
-        {"text": f"{row.contact.full_name}: {row.guidance or 'say it was good to meet'}",
-         "url": absolute_url_for("followups:log_interaction", row.contact.pk)}
-        for row in event_rows
+        {"text": _short(f"{r.contact.full_name}: {r.message or _guidance(r.contact) or 'say it was good to meet'}"),
+         "url": absolute_url_for("followups:log_interaction", r.contact_id)}
+        for r in events
     ]  # fmt: skip
     week_items = [
-        {"text": f"{'☑' if entry.done else '☐'} {entry.contact.full_name}",
+        {"text": _short(f"{'☑' if entry.done else '☐'} {entry.contact.full_name}"),
          "url": absolute_url_for("contacts:detail", entry.contact_id)}
         for entry in planned
     ]  # fmt: skip
-    week_end = board.today + datetime.timedelta(days=7)
+    plan_items = (
+        [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(reverse("strategy:plan"))}]
+        if unfinished
+        else []
+    )
     return DigestContent(
         owner_id=owner_id,
         time_zone=str(zone),
-        today=board.today,
-        groups=_group_by_classification(cadence_rows, zone),
+        today=day.today,
+        groups=groups,
+        more_due=more_due,
+        due_total=sum(count["due"] for count in due),
         promises_due=[
             PromiseDue(
-                description=promise.description,
-                contact_name=promise.contact.full_name,
+                description=_short(promise.description),
+                contact_name=_short(promise.contact.full_name, NAME_CHARS),
                 contact_url=absolute_url_for("contacts:detail", promise.contact_id),
                 due_on=promise.due_on,
             )
-            for promise in board.promises
-            if promise.due_on < week_end
+            for promise in promises
         ],
+        promises_more=promises_total - len(promises),
         given_this_week=given_and_received.get("given", 0),
         received_this_week=given_and_received.get("received", 0),
         extra_sections=[
-            {"title": "Your plan for this week", "items": week_items, "counts": True},
-            {"title": "People you met at events", "items": event_items, "counts": True},
-            {"title": "Your networking plan", "items": plan_items, "counts": False},
+            _section("Your plan for this week", week_items, planned_total, reverse("followups:plan_week"), counts=True),
+            _section("People you met at events", event_items, events_total, reverse("followups:board"), counts=True),
+            _section("Your networking plan", plan_items, len(plan_items), reverse("strategy:plan"), counts=False),
         ],
     )
+
+
+def _guidance(contact: Contact) -> str:
+    return contact.classification.message_guidance if contact.classification else ""
+
+
+def _section(title: str, items: list[dict], total: int, more_path: str, *, counts: bool) -> dict:
+    return {"title": title, "items": items, "more": total - len(items), "more_url": absolute(more_path),
+            "counts": counts}  # fmt: skip
 
 
 def render_digest(content: DigestContent) -> tuple[str, str]:

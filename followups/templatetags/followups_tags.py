@@ -1,12 +1,26 @@
 """Follow-up cards other pages embed (the contact page), each with its own fixed queries."""
 
+from urllib.parse import urlsplit
+
 from django import template
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
-from followups import selectors
+from contacts.models import Classification
+from followups import board, selectors
 from followups.forms import CommitmentForm
 
 register = template.Library()
+
+
+@register.filter
+def thousands(number) -> str:
+    """``50000`` → ``"50,000"`` (counts on the follow-ups page and in the digest)."""
+    try:
+        return f"{int(number):,}"
+    except (TypeError, ValueError):
+        return str(number)
 
 
 @register.inclusion_tag("followups/includes/contact_card.html", takes_context=True)
@@ -20,3 +34,20 @@ def contact_followups(context, contact):
         "promise_form": CommitmentForm(),
         "today": timezone.localdate(),
     }
+
+
+@register.inclusion_tag("followups/includes/board_counts_oob.html", takes_context=True)
+def board_counts_oob(context):
+    """After an in-place action (log, snooze, dismiss) on the follow-ups page: the sections'
+    new counts, swapped out of band into their badges. The page, and so its filter, is the
+    one htmx says the user is on (HX-Current-URL); from anywhere else, nothing (no query)."""
+    request = context.get("request")
+    htmx = getattr(request, "htmx", None)
+    page = urlsplit(htmx.current_url_abs_path or "") if htmx else None
+    if not page or page.path != reverse("followups:board"):
+        return {"counts": None}
+    query = board.BoardQuery.from_params(
+        QueryDict(page.query), classifications=Classification.objects.for_user(request.user)
+    )
+    day = selectors.Day.of(timezone.now(), timezone.get_current_timezone())
+    return {"counts": board.board_counts(owner=request.user, day=day, query=query)}

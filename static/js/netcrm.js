@@ -6,6 +6,8 @@
 //   <form data-confirm="Really?">        asks before it is submitted
 //   <form data-bulk-form>                the contacts list's bulk bar (below); without this
 //                                        script it is a plain form with every field shown
+//   <a data-show-more data-hx-target=…>  after htmx appends the next rows, focus moves to the
+//                                        first of them (the link itself is replaced)
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -95,4 +97,24 @@
   // Also when the browser restores a page from its back-forward cache, ticks included.
   window.addEventListener("pageshow", setupBulkBar);
   setupBulkBar();
+
+  let showingMore = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const trigger = event.detail.elt;
+    if (trigger.matches && trigger.matches("[data-show-more]")) {
+      const list = document.querySelector(trigger.dataset.hxTarget);
+      showingMore = list ? { list: list, shown: list.children.length } : null;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!showingMore || event.detail.target !== showingMore.list) {
+      return;
+    }
+    const firstNew = showingMore.list.children[showingMore.shown];
+    showingMore = null;
+    const link = firstNew && firstNew.querySelector("a[href]");
+    if (link) {
+      link.focus();
+    }
+  });
 })();

@@ -1,0 +1,122 @@
+"""The digest's reads, for every user who shares a slot at once, each cut in SQL.
+
+Who is named is chosen by window functions (``ROW_NUMBER() OVER (PARTITION BY owner ...)``
+kept up to each user's digest size), and everyone else due is counted with a ``GROUP BY``
+owner and classification, so building 500 digests reads a few hundred rows per query whether
+each user has 20 people due or 50,000. One query each, whatever the number of users or rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+
+from contacts.models import Contact, Interaction
+from contacts.ownership import group_by_owner
+from followups.dashboard import OverdueShare
+from followups.models import DIGEST_SIZE_DEFAULT, Commitment, Reminder, WeekPlanEntry
+from followups.selectors import Day, with_last_interaction
+from netcrm.dates import start_of_local_day
+
+
+def due_this_week(*, owner_ids, day: Day):
+    """Contacts due before the week is out (overdue ones too) that no snooze or dismissal has
+    put aside: the people the week's plan is made of (the dashboard's "still to reach")."""
+    put_aside = Reminder.objects.filter(contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE).filter(
+        Q(state=Reminder.State.SNOOZED) | Q(state=Reminder.State.DISMISSED, due_at__gte=OuterRef("next_due_at"))
+    )
+    return Contact.objects.filter(owner_id__in=owner_ids, next_due_at__lt=day.week_ends).filter(~Exists(put_aside))
+
+
+def _overdue_first(day: Day) -> list:
+    """The dashboard's order (followups.dashboard.todays_outreach): the most overdue relative to
+    their frequency first, then the classifications' order, then the oldest contact."""
+    every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
+    share = OverdueShare(Value(day.now), F("next_due_at"), every_days)
+    return [share.desc(), F("classification__display_order").asc(nulls_last=True), F("pk").asc()]
+
+
+def top_contacts(*, owner_ids, day: Day) -> dict[int, list[Contact]]:
+    """Each user's first ``digest_size`` contacts due this week, in the dashboard's order, with
+    where we left off (``last_summary``, ``last_next_step``) and their open cadence reminder
+    (``open_reminder_id``, for "snooze a week"). Two queries: ranked and cut in SQL, then the
+    chosen few read with their details (two plain queries rather than ``pk IN (ranked)``, which
+    the planner may run as a loop that ranks everyone again for every contact)."""
+    ranked = (
+        due_this_week(owner_ids=owner_ids, day=day)
+        .annotate(
+            plan_size=Coalesce(F("owner__followup_prefs__digest_size"), Value(DIGEST_SIZE_DEFAULT)),
+            position=Window(RowNumber(), partition_by=F("owner_id"), order_by=_overdue_first(day)),
+        )
+        .filter(position__lte=F("plan_size"))
+        .order_by()
+    )
+    chosen_ids = list(ranked.values_list("pk", flat=True))
+    open_reminder = Reminder.objects.filter(
+        contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, state=Reminder.State.OPEN, commitment__isnull=True
+    ).values("pk")[:1]
+    chosen = with_last_interaction(
+        Contact.objects.filter(pk__in=chosen_ids).select_related("classification"), contact_path=""
+    ).annotate(open_reminder_id=Subquery(open_reminder))
+    return group_by_owner(chosen.order_by("owner_id", *_overdue_first(day)))
+
+
+def due_counts(*, owner_ids, day: Day) -> dict[int, list[dict]]:
+    """How many are due this week per user and classification (one GROUP BY), with what the
+    "and 23 more" lines need: ``classification_id``, ``name``, ``display_order``, ``due``."""
+    counts = (
+        due_this_week(owner_ids=owner_ids, day=day)
+        .order_by()
+        .values("owner_id", "classification_id")
+        .annotate(name=F("classification__name"), display_order=F("classification__display_order"), due=Count("pk"))
+    )
+    return group_by_owner(counts, lambda row: row["owner_id"])
+
+
+def first_per_owner(queryset, *, order_by: list, limit: int) -> dict[int, tuple[list, int]]:
+    """Each owner's first ``limit`` rows of ``queryset`` in ``order_by``, and how many there are
+    in all: ``{owner_id: (rows, total)}`` (one query; owners without rows are absent)."""
+    ranked = (
+        queryset.annotate(
+            position=Window(RowNumber(), partition_by=F("owner_id"), order_by=order_by),
+            owner_total=Window(Count("pk"), partition_by=F("owner_id")),
+        )
+        .filter(position__lte=limit)
+        .order_by("owner_id", "position")
+    )
+    return {owner_id: (rows, rows[0].owner_total) for owner_id, rows in group_by_owner(ranked).items()}
+
+
+def promises_due(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Commitment], int]]:
+    """Open promises due before the week is out (overdue ones first), the first ``limit`` per user."""
+    due = Commitment.objects.filter(
+        owner_id__in=owner_ids, state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
+    ).select_related("contact")
+    return first_per_owner(due, order_by=[F("due_on").asc(), F("pk").asc()], limit=limit)
+
+
+def event_followups(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Reminder], int]]:
+    """Open "follow up after an event" reminders due by tonight, the first ``limit`` per user."""
+    due = Reminder.objects.filter(
+        owner_id__in=owner_ids,
+        kind=Reminder.Kind.EVENT_FOLLOWUP,
+        state=Reminder.State.OPEN,
+        due_at__lt=day.tomorrow_starts,
+    ).select_related("contact__classification")
+    return first_per_owner(due, order_by=[F("due_at").asc(), F("pk").asc()], limit=limit)
+
+
+def week_plan_entries(*, owner_ids, day: Day, zone, limit: int) -> dict[int, tuple[list[WeekPlanEntry], int]]:
+    """This week's picked contacts, not yet contacted first (``done`` once an interaction is
+    logged this week), the first ``limit`` per user."""
+    contacted = Interaction.objects.filter(
+        contact=OuterRef("contact_id"), occurred_at__gte=start_of_local_day(day.week_starting, zone)
+    )
+    entries = (
+        WeekPlanEntry.objects.filter(owner_id__in=owner_ids, week_starting=day.week_starting)
+        .select_related("contact")
+        .annotate(done=Exists(contacted))
+    )
+    return first_per_owner(entries, order_by=[F("done").asc(), F("created_at").asc(), F("pk").asc()], limit=limit)
