@@ -55,6 +55,7 @@ def test_the_follow_up_moment_is_in_the_users_time_zone(owner_client, owner, tra
             "digest_weekday": 0,
             "digest_hour": 8,
             "outreach_list_size": 5,
+            "digest_size": 10,
         },
     )
     owner_client.post(
