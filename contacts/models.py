@@ -273,6 +273,12 @@ class Interaction(models.Model):
             raise ValidationError({"contribution_direction": "Say whether you gave or received it."})
 
 
+def stalled_after() -> datetime.timedelta:
+    """How long a background job (an import, a restore) may go untouched before its worker is
+    taken for dead: longer than any task may run."""
+    return datetime.timedelta(seconds=settings.NETCRM_IMPORT_TIME_LIMIT + 60)
+
+
 class ImportJobQuerySet(OwnedQuerySet):
     def open(self):
         """Jobs that still hold an upload the user may act on (the per-user cap counts these)."""
@@ -284,8 +290,7 @@ class ImportJobQuerySet(OwnedQuerySet):
         """Mark failed, and retryable, every running job nobody has touched for longer than a
         task may run: its worker died (or its web request was killed). The write is one
         transaction, so a job that died mid-way wrote nothing; "Try again" redoes it."""
-        limit = datetime.timedelta(seconds=settings.NETCRM_IMPORT_TIME_LIMIT + 60)
-        return self.filter(status__in=ImportJob.RUNNING, updated_at__lt=now - limit).update(
+        return self.filter(status__in=ImportJob.RUNNING, updated_at__lt=now - stalled_after()).update(
             status=ImportJob.Status.FAILED,
             retryable=True,
             error=ImportJob.WORKER_STOPPED,

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts.models import stalled_after
 from contacts.ownership import OwnedQuerySet
 
 
@@ -106,4 +107,4 @@ class RestoreJob(models.Model):
 
 def stale_before() -> datetime.datetime:
     """A running job last touched before this moment has outlived any task's time limit."""
-    return timezone.now() - datetime.timedelta(seconds=settings.NETCRM_IMPORT_TIME_LIMIT + 60)
+    return timezone.now() - stalled_after()

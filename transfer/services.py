@@ -18,7 +18,7 @@ from contacts.importing import ImportFileError, ParsedFile, build_plan, decode_u
 from contacts.importing.apply import apply_import
 from contacts.importing.formats import FORMATS, detect_format, estimate_rows, find_header, guess_mapping
 from contacts.importing.rows import without_control_chars
-from contacts.models import Classification, ImportJob
+from contacts.models import Classification, ImportJob, stalled_after
 from netcrm.queueing import WorkerUnreachable, enqueue
 
 logger = logging.getLogger(__name__)
@@ -309,8 +309,7 @@ def discard_import(*, job: ImportJob) -> bool:
 
 def is_stale(job: ImportJob) -> bool:
     """A running job nobody has touched for longer than a task may run: its worker died."""
-    limit = datetime.timedelta(seconds=settings.NETCRM_IMPORT_TIME_LIMIT + 60)
-    return job.is_running and timezone.now() - job.updated_at > limit
+    return job.is_running and timezone.now() - job.updated_at > stalled_after()
 
 
 def fail_if_stalled(*, job: ImportJob) -> None:
