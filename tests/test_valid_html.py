@@ -2,6 +2,7 @@
 pinned npm package vnu-jar) with zero errors; so do the fragments htmx swaps into them."""
 
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -79,7 +80,16 @@ def htmx_fragments(client: Client, objects: dict, user) -> dict[str, str]:
     for name, response in fragments.items():
         assert response.status_code == 200, f"{name} answered {response.status_code}"
         assert b"<html" not in response.content, f"{name} is a full page, not the fragment htmx expects"
-    return {name: FRAGMENT_SHELL.format(response.content.decode()) for name, response in fragments.items()}
+    return {name: FRAGMENT_SHELL.format(as_swapped(name, r.content.decode())) for name, r in fragments.items()}
+
+
+def as_swapped(name: str, html: str) -> str:
+    """A fragment as htmx places it: "show more" rows go into their section's list (the
+    out-of-band part after them goes to its own place)."""
+    if name != "board-show-more":
+        return html
+    rows, out_of_band = re.split(r"(?=<[^<>]*data-hx-swap-oob)", html, maxsplit=1)
+    return f"<ul>{rows}</ul>{out_of_band}"
 
 
 def main_pages() -> tuple[dict[str, str], dict[str, str]]:

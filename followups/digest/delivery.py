@@ -85,19 +85,18 @@ class Taken:
 
 def _take(log_id: int, now) -> Taken | None:
     """Move a claimed (or retrying) digest to ``sending`` and read its snapshot, the owner's
-    address and preference, in one statement (``UPDATE … FROM … RETURNING``, PostgreSQL and
-    SQLite 3.35+): a send is two round trips to the database, not three. None when it is
-    not claimed or retrying any more (another attempt has it, or it was handled)."""
-    log_table, user_table, prefs_table = (
+    address and preference, in one statement (``UPDATE … RETURNING`` with two scalar subqueries,
+    PostgreSQL and SQLite 3.35+): a send is two round trips to the database, not three. None
+    when it is not claimed or retrying any more (another attempt has it, or it was handled)."""
+    log, user, prefs = (
         connection.ops.quote_name(model._meta.db_table) for model in (DigestLog, get_user_model(), FollowupPreferences)
     )
     sql = (
-        f"UPDATE {log_table} SET state = %s, attempts = {log_table}.attempts + 1, attempt_started_at = %s,"
-        f" next_attempt_at = NULL FROM {user_table}, {prefs_table}"
-        f" WHERE {log_table}.id = %s AND {log_table}.state IN (%s, %s)"
-        f" AND {user_table}.id = {log_table}.owner_id AND {prefs_table}.owner_id = {log_table}.owner_id"
-        f" RETURNING {log_table}.owner_id, {log_table}.attempts, {log_table}.content, {user_table}.email,"
-        f" {prefs_table}.digest_when_empty"
+        f"UPDATE {log} SET state = %s, attempts = attempts + 1, attempt_started_at = %s, next_attempt_at = NULL"
+        f" WHERE id = %s AND state IN (%s, %s)"
+        f" RETURNING owner_id, attempts, content,"
+        f" (SELECT email FROM {user} WHERE {user}.id = {log}.owner_id),"
+        f" (SELECT digest_when_empty FROM {prefs} WHERE {prefs}.owner_id = {log}.owner_id)"
     )
     params = (DigestLog.State.SENDING, connection.ops.adapt_datetimefield_value(now), log_id,
               DigestLog.State.CLAIMED, DigestLog.State.RETRYING)  # fmt: skip
