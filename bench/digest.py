@@ -29,6 +29,9 @@ GENERATE = [
                               is_active, date_joined)
        SELECT '!', false, 'bench' || u, '', '', 'bench' || u || '@example.com', false, true, %(now)s
        FROM generate_series(1, %(users)s) u""",
+    # digests go to verified addresses only (accounts.EmailVerification)
+    """INSERT INTO accounts_emailverification (user_id, verified_email, verified_at, pending_email)
+       SELECT u.id, u.email, %(now)s, '' FROM auth_user u""",
     """INSERT INTO contacts_classification (owner_id, name, contact_every_days, message_guidance,
                                             preferred_channel, is_business, display_order)
        SELECT u.id, (ARRAY['Inner circle', 'Clients', 'Prospects', 'Collaborators'])[g],

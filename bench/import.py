@@ -8,8 +8,12 @@ statements, refresh the cadence). The peer is a plain ModelResource
 keyed on the LinkedIn URL, importing the same rows (already as its own columns) without a
 dry run first — the kindest possible setting for it.
 
+Then reading alone (decode + parse, no database), at 2 MB and 20 MB of a quoted-printable
+vCard (phones' vCard 2.1: every note soft-broken over thousands of lines) and of a CSV: the
+time per MB must not grow with the file (``*_per_mb_ratio``, 20 MB over 2 MB, at most 1.5).
+
 Run: ./scripts/bench.sh import [ROWS]   (gives it a throwaway PostgreSQL via DATABASE_URL)
-Last line: bench import: rows=N app_s=S peer_s=S ratio=R
+Last line: bench import: rows=N app_s=S peer_s=S ratio=R vcard_qp_parse_mb_per_s_2mb=… … csv_per_mb_ratio=R
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ def ours(owner, raw: bytes) -> tuple[float, int]:
     the job → confirm → written. Run in-process (the Celery task calls these same services)."""
     classification = Classification.objects.create(owner=owner, name="Acquaintances", contact_every_days=180)
     settings.NETCRM_IMPORT_BACKGROUND_ROWS = 10**9  # in this process, not through a broker
+    settings.NETCRM_IMPORT_BACKGROUND_BYTES = 10**12
     started = time.perf_counter()
     job = services.start_import(owner=owner, file_name="Connections.csv", raw=raw)
     assert job.status == ImportJob.Status.PREVIEWED, job.error
@@ -95,6 +100,73 @@ def peer(owner, rows: list[list[str]]) -> tuple[float, int]:
     return elapsed, result.totals["new"]
 
 
+MB = 1024 * 1024
+LINEARITY_LIMIT = 1.5
+
+
+def quoted_printable_vcard(size: int) -> bytes:
+    """vCard 2.1 cards as Android writes them, each with a ~64 KB quoted-printable note."""
+    note_line = "Gr=C3=BC=C3=9Fe aus M=C3=BCnchen, wir sprachen =C3=BCber die Messe und den Stand. =\r\n"
+    cards, total, i = [], 0, 0
+    while total < size:
+        card = (
+            f"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller{i};J=C3=BCrgen;;;\r\n"
+            f"TEL;CELL:+49 170 555{i:04d}\r\nEMAIL;HOME:person{i}@example.org\r\n"
+            f"NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{note_line * 800}Ende.\r\nEND:VCARD\r\n"
+        )
+        cards.append(card)
+        total += len(card)
+        i += 1
+    return "".join(cards).encode()
+
+
+def google_csv(size: int) -> bytes:
+    header = (
+        "Name,Given Name,Family Name,Birthday,Notes,Group Membership,E-mail 1 - Value,Phone 1 - Value,"
+        "Organization 1 - Name"
+    )
+    rows, total, i = [header], len(header), 0
+    while total < size:
+        row = (
+            f'Person {i},Person,Surname{i},1980-0{1 + i % 9}-1{i % 9},"Met at the fair.\nAsked about the '
+            f'project, and the next step.",* myContacts ::: Friends,person{i}@example.org ::: p{i}@work.example,'
+            f"+1 555 {i:07d},Company {i % 1500}"
+        )
+        rows.append(row)
+        total += len(row) + 1
+        i += 1
+    return ("\n".join(rows) + "\n").encode()
+
+
+def parse_seconds(raw: bytes, file_format: str, runs: int) -> float:
+    """The best of ``runs`` reads of ``raw`` (decode + parse), the way an import reads it."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        text, _encoding = decode_upload(raw)
+        parsed = parse_text(text, file_format=file_format, max_rows=10**7)
+        best = min(best, time.perf_counter() - started)
+        assert parsed.rows and not parsed.errors, parsed.errors[:3]
+    return best
+
+
+def parse_speed(name: str, make_file, file_format: str) -> dict[str, str]:
+    """MB/s at 2 MB and at 20 MB, and how the time per MB grows between them."""
+    per_mb = {}
+    for megabytes, runs in ((2, 7), (20, 3)):  # the best of several: the machine may be busy
+        raw = make_file(megabytes * MB)
+        seconds = parse_seconds(raw, file_format, runs)
+        per_mb[megabytes] = seconds / (len(raw) / MB)
+        print(f"{name}: {len(raw) / MB:.1f} MB read in {seconds:.2f} s ({1 / per_mb[megabytes]:.1f} MB/s)")
+    ratio = per_mb[20] / per_mb[2]
+    print(f"{name}: time per MB at 20 MB / at 2 MB = {ratio:.2f} (at most {LINEARITY_LIMIT})")
+    return {
+        f"{name}_parse_mb_per_s_2mb": f"{1 / per_mb[2]:.1f}",
+        f"{name}_parse_mb_per_s_20mb": f"{1 / per_mb[20]:.1f}",
+        f"{name}_per_mb_ratio": f"{ratio:.2f}",
+    }
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 30_000
     if not os.environ.get("DATABASE_URL"):
@@ -117,7 +189,13 @@ def main() -> None:
     peer_s, peer_created = peer(UserFactory(username="bench-peer"), rows)
     print(f"peer (plain ModelResource): {peer_created} contacts in {peer_s:.2f} s")
     ratio = peer_s / app_s
-    print(f"bench import: rows={count} app_s={app_s:.2f} peer_s={peer_s:.2f} ratio={ratio:.1f}")
+
+    reading = {**parse_speed("vcard_qp", quoted_printable_vcard, "vcard"), **parse_speed("csv", google_csv, "google")}
+    figures = " ".join(f"{key}={value}" for key, value in reading.items())
+    print(f"bench import: rows={count} app_s={app_s:.2f} peer_s={peer_s:.2f} ratio={ratio:.1f} {figures}")
+    grown = [key for key, value in reading.items() if key.endswith("_per_mb_ratio") and float(value) > LINEARITY_LIMIT]
+    if grown:
+        sys.exit(f"reading grows faster than the file: {', '.join(grown)} over {LINEARITY_LIMIT}")
 
 
 if __name__ == "__main__":

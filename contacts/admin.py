@@ -4,6 +4,8 @@ their own rows; superusers see everything."""
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -42,6 +44,8 @@ class OwnedAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if issubclass(form, NameUniquePerOwnerForm) and not request.user.is_superuser:
+            form.owner_id_for_new_rows = request.user.pk
         owner_id = self._owner_for_choices(request, obj)
         if owner_id is not None:
             for field in form.base_fields.values():
@@ -49,6 +53,31 @@ class OwnedAdmin(admin.ModelAdmin):
                 if queryset is not None and hasattr(queryset.model, "owner"):
                     field.queryset = queryset.filter(owner_id=owner_id)
         return form
+
+
+class NameUniquePerOwnerForm(forms.ModelForm):
+    """Names are unique per owner in any case (a database constraint on Lower("name")). A staff
+    user's form leaves the owner out, so Django cannot check that constraint and the save would
+    answer a 500: check it here, as a field error, for whichever owner the row will have."""
+
+    owner_id_for_new_rows = None  # the requesting user's id for staff; set by OwnedAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        owner = cleaned.get("owner")
+        owner_id = owner.pk if owner else (self.instance.owner_id or self.owner_id_for_new_rows)
+        if name and owner_id:
+            clash = (
+                self._meta.model.objects.filter(owner_id=owner_id)
+                .alias(name_lower=Lower("name"))
+                .filter(name_lower=Lower(Value(name)))
+                .exclude(pk=self.instance.pk)
+            )
+            if clash.exists():
+                what = self._meta.model._meta.verbose_name
+                self.add_error("name", f"There is already a {what} called “{name}” (names are compared ignoring case).")
+        return cleaned
 
 
 class ContactEmailInline(admin.TabularInline):
@@ -85,7 +114,13 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
     export_formats = [AdminCSV, AdminXLSX]  # formula-escaped
     import_form_class = AdminImportForm
     list_display = ("full_name", "company", "classification", "contact_every_days_override", "last_interaction_at")
-    list_filter = ("classification", "tags", "created_at")
+    # Related-only: the sidebar lists the classifications and tags of the rows this user sees
+    # (their own), not every user's names (get_queryset scopes the rows, not the filter choices).
+    list_filter = (
+        ("classification", admin.RelatedOnlyFieldListFilter),
+        ("tags", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
     search_fields = ("first_name", "last_name", "company", "emails__address", "tags__name")
     autocomplete_fields = ("classification", "tags")
     list_select_related = ("classification",)
@@ -200,6 +235,7 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
 
 @admin.register(Classification)
 class ClassificationAdmin(OwnedAdmin):
+    form = NameUniquePerOwnerForm
     list_display = ("name", "contact_every_days", "preferred_channel", "is_business", "display_order", "owner")
     list_editable = ("contact_every_days", "display_order")
     list_filter = ("is_business", "preferred_channel")
@@ -213,6 +249,7 @@ class ClassificationAdmin(OwnedAdmin):
 
 @admin.register(Tag)
 class TagAdmin(OwnedAdmin):
+    form = NameUniquePerOwnerForm
     list_display = ("name", "owner")
     search_fields = ("name",)
 

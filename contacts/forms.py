@@ -10,10 +10,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from . import services
-from .models import Classification, Contact, Interaction
+from . import bulk_actions, selectors, services
+from .models import Classification, Contact, Interaction, Tag, contact_every_days_validators
+from .ownership import id_from_query
+from .selectors import Sort, Status
 
 MAX_EMAILS = MAX_PHONES = 10
 
@@ -198,3 +202,132 @@ class DeleteClassificationForm(forms.Form):
         self.fields["move_to"].queryset = Classification.objects.for_user(classification.owner).exclude(
             pk=classification.pk
         )
+
+
+class ContactListFilterForm(forms.Form):
+    """The contact list's search, filters and sort, read from the query string (or from the bulk
+    form, which carries them for "select all N matching"). A value that cannot be used is left
+    out, as if it had not been given: a hand-edited URL never leads to an error page."""
+
+    MAX_SEARCH_CHARACTERS = 200
+    PARAMETERS = ("q", "status", "classification", "tag", "sort")
+
+    q = forms.CharField(label="Search", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices])
+    classification = forms.RegexField(label="Classification", required=False, regex=r"\A(?:none|[0-9]{1,18})\Z")
+    tag = forms.RegexField(label="Tag", required=False, regex=r"\A[0-9]{1,18}\Z")
+    sort = forms.ChoiceField(label="Sort", required=False, choices=[("", "Default order"), *Sort.choices])
+
+    def clean_q(self):
+        return self.cleaned_data["q"][: self.MAX_SEARCH_CHARACTERS]
+
+    @property
+    def values(self) -> dict[str, str]:
+        """The usable parameters, by their names in the URL."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) or "" for name in self.PARAMETERS}
+
+    def filters(self) -> dict[str, str]:
+        """The keyword arguments of selectors.contacts_for_list."""
+        values = self.values
+        return {
+            "search": values["q"],
+            "status": values["status"],
+            "classification_id": values["classification"],
+            "tag_id": values["tag"],
+            "sort": values["sort"],
+        }
+
+    def query_string(self, **changes: str) -> str:
+        """These parameters (with ``changes``) as a query string, empty ones left out."""
+        values = {**self.values, **changes}
+        return urlencode({name: values[name] for name in self.PARAMETERS if values.get(name)})
+
+
+class SelectedContactsField(forms.Field):
+    """The ids of the contacts ticked on the page (``contact=…`` repeated)."""
+
+    widget = forms.MultipleHiddenInput
+    MAX_TICKED = 500
+
+    def to_python(self, value):
+        values = [str(v).strip() for v in (value or []) if str(v).strip()]
+        if len(values) > self.MAX_TICKED:
+            raise ValidationError(
+                f"Tick at most {self.MAX_TICKED} contacts one by one; for more, select all matching the filters."
+            )
+        ids = [id_from_query(v) for v in values]
+        if None in ids:
+            raise ValidationError("Pick the contacts from the list.")
+        return sorted(set(ids))
+
+
+class BulkActionForm(forms.Form):
+    """One bulk action on the ticked contacts, or on all contacts the list's filters match.
+    The selection is always the owner's own: ticked ids of anyone else's contacts select nothing."""
+
+    action = forms.ChoiceField(label="Action")
+    contact = SelectedContactsField(required=False)
+    select_all = forms.BooleanField(required=False)
+    to_classification = forms.ChoiceField(label="Classification", required=False)
+    tag_name = forms.CharField(label="Tag", max_length=50, required=False)
+    every_days = forms.IntegerField(
+        label="Own frequency (days)", required=False, validators=contact_every_days_validators
+    )
+    confirmed = forms.BooleanField(required=False)
+    expected_count = forms.IntegerField(required=False, min_value=0)
+    next = forms.CharField(required=False)
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.actions = {action.key: action for action in bulk_actions.available()}
+        self.fields["action"].choices = [("", "Choose an action"), *((a.key, a.label) for a in self.actions.values())]
+        self.classifications = {c.pk: c for c in Classification.objects.for_user(owner)}
+        self.fields["to_classification"].choices = [
+            ("", "Choose a classification"),
+            ("none", "No classification"),
+            *((str(pk), c.name) for pk, c in self.classifications.items()),
+        ]
+
+    @property
+    def chosen_action(self) -> bulk_actions.BulkAction:
+        return self.actions[self.cleaned_data["action"]]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("select_all") and not data.get("contact") and "contact" not in self.errors:
+            raise ValidationError("Select at least one contact, or all that match.")
+        action = self.actions.get(data.get("action"))
+        if action is None:
+            return data
+        if action.needs == "to_classification":
+            chosen = data.get("to_classification") or ""
+            if not chosen and "to_classification" not in self.errors:
+                self.add_error("to_classification", "Choose the classification to move them to.")
+            data["to_classification"] = self.classifications.get(int(chosen)) if chosen.isdigit() else None
+        elif action.needs == "tag_name":
+            name = (data.get("tag_name") or "").strip()
+            if not name:
+                self.add_error("tag_name", "Name the tag.")
+            elif action.key == "remove_tag":
+                data["tag"] = Tag.objects.for_user(self.owner).filter(name__iexact=name).first()
+                if data["tag"] is None:
+                    self.add_error("tag_name", f"You have no tag called “{name}”.")
+        return data
+
+    def error_text(self) -> str:
+        """The form's errors as one sentence per field, each naming its field."""
+        sentences = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields and name != "contact" else ""
+            sentences += [f"{label}: {error}" if label else error for error in errors]
+        return " ".join(sentences)
+
+    def selection(self) -> QuerySet[Contact]:
+        """The contacts to act on: the owner's ticked ones, or all the owner's matching the filters."""
+        if self.cleaned_data["select_all"]:
+            filters = ContactListFilterForm(self.data).filters()
+            filters.pop("sort")
+            return selectors.contacts_matching(owner=self.owner, **filters)
+        return Contact.objects.for_user(self.owner).filter(pk__in=self.cleaned_data["contact"])

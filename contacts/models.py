@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .ownership import OwnedQuerySet
+from .search import search_contacts
 
 MAX_CONTACT_EVERY_DAYS = 3650
 contact_every_days_validators = [
@@ -93,21 +94,10 @@ class ContactQuerySet(OwnedQuerySet):
         """What the contact list shows, in a fixed number of queries whatever the row count."""
         return self.select_related("classification").prefetch_related("tags", "emails")
 
-    def search(self, text: str):
-        text = text.strip()
-        if not text:
-            return self
-        query = models.Q()
-        for word in text.split():
-            query &= (
-                models.Q(first_name__icontains=word)
-                | models.Q(last_name__icontains=word)
-                | models.Q(company__icontains=word)
-                | models.Q(emails__address__icontains=word)
-                | models.Q(tags__name__icontains=word)
-            )
-        matching_ids = self.filter(query).values("pk")
-        return self.filter(pk__in=matching_ids)
+    def search(self, text: str, *, owner=None):
+        """The contacts matching ``text`` (contacts/search.py: full-text on PostgreSQL), each
+        annotated ``search_rank``; unchanged when ``text`` holds no word."""
+        return search_contacts(self, text, owner=owner)
 
 
 class Contact(models.Model):
@@ -153,6 +143,14 @@ class Contact(models.Model):
             models.Index(fields=["owner", "last_name", "first_name"], name="contact_owner_name_idx"),
             models.Index(fields=["owner", "next_due_at"], name="contact_owner_due_idx"),
             models.Index(fields=["next_due_at"], name="contact_due_idx", condition=models.Q(next_due_at__isnull=False)),
+            # The dashboard: how many of a classification are within their cadence, and the
+            # earliest due of a classification (followups.dashboard), read from index ranges.
+            models.Index(fields=["classification", "next_due_at"], name="contact_classification_due_idx"),
+            models.Index(
+                fields=["owner", "next_due_at"],
+                name="contact_own_frequency_due_idx",
+                condition=models.Q(contact_every_days_override__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -253,7 +251,9 @@ class Interaction(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["contact", "-occurred_at"], name="interaction_contact_when_idx"),
-            models.Index(fields=["owner", "-occurred_at"], name="interaction_owner_when_idx"),
+            # Ends with the direction so the dashboard's 12 weeks of interactions and contributions
+            # are counted from the index alone (a key column, not INCLUDE, which SQLite lacks).
+            models.Index(fields=["owner", "-occurred_at", "contribution_direction"], name="interaction_owner_when_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,6 +21,18 @@ def get_owned_or_404(queryset_or_model, user, **lookup):
         raise Http404(f"No {manager.model._meta.verbose_name} matches the given query.")
 
 
+# A bigint has at most 19 digits; anything longer is no id of ours.
+MAX_ID_DIGITS = 18
+
+
+def id_from_query(text: str) -> int | None:
+    """An object id from a query string (``?tag=12``), else None. ASCII digits only: "²" or "١"
+    pass ``str.isdigit`` yet ``int()`` refuses the first, so a filter would answer a 500."""
+    if text and len(text) <= MAX_ID_DIGITS and text.isascii() and text.isdecimal():
+        return int(text)
+    return None
+
+
 def group_by_owner(rows, owner_id=lambda row: row.owner_id) -> dict[int, list]:
     """Rows read for many users at once (one query for everyone who shares a digest slot),
     as lists per owner id, in the order they came."""

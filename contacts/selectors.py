@@ -2,21 +2,138 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+import dataclasses
+import datetime
+
+from django.db import models
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import timezone
+
+from netcrm.dates import start_of_local_day
 
 from .models import Classification, Contact, Interaction, Tag
-from .ownership import get_owned_or_404
+from .ownership import get_owned_or_404, id_from_query
+from .search import is_ranked
 
 
-def contacts_for_list(*, owner, search: str = "", classification_id: str = "", tag_id: str = "") -> QuerySet[Contact]:
-    contacts = Contact.objects.for_user(owner).search(search)
+class Status(models.TextChoices):
+    """Where a contact stands against its cadence (the dashboard's counts use the same cuts)."""
+
+    OVERDUE = "overdue", "Overdue"
+    DUE_THIS_WEEK = "due_this_week", "Due this week"
+    WITHIN_CADENCE = "within_cadence", "Within cadence"
+    NO_CADENCE = "no_cadence", "No cadence"
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusBounds:
+    """The user's today, in UTC: overdue before ``today_starts``; due this week from then until
+    ``week_ends`` (midnight seven local days on, as followups.selectors.Day cuts it)."""
+
+    today_starts: datetime.datetime
+    week_ends: datetime.datetime
+
+    @classmethod
+    def of(cls, now: datetime.datetime | None = None, zone=None) -> StatusBounds:
+        zone = zone or timezone.get_current_timezone()
+        today = timezone.localtime(now or timezone.now(), zone).date()
+        return cls(
+            today_starts=start_of_local_day(today, zone),
+            week_ends=start_of_local_day(today + datetime.timedelta(days=7), zone),
+        )
+
+    def condition(self, status: str) -> Q:
+        return {
+            Status.OVERDUE: Q(next_due_at__lt=self.today_starts),
+            Status.DUE_THIS_WEEK: Q(next_due_at__gte=self.today_starts, next_due_at__lt=self.week_ends),
+            Status.WITHIN_CADENCE: Q(next_due_at__gte=self.week_ends),
+            Status.NO_CADENCE: Q(next_due_at__isnull=True),
+        }.get(status, Q())
+
+
+class Sort(models.TextChoices):
+    NAME = "name", "Name A–Z"
+    NAME_DESC = "-name", "Name Z–A"
+    COMPANY = "company", "Company A–Z"
+    COMPANY_DESC = "-company", "Company Z–A"
+    LAST_CONTACT = "last_contact", "Last contact: longest ago"
+    LAST_CONTACT_DESC = "-last_contact", "Last contact: most recent"
+    NEXT_DUE = "next_due", "Next due: soonest"
+    NEXT_DUE_DESC = "-next_due", "Next due: latest"
+    RELEVANCE = "relevance", "Best match"
+
+
+def _by_name(descending: bool = False) -> list:
+    """Last name (the first name when there is none), then first name, any case; then the id."""
+    keys = [Lower(Coalesce(NullIf("last_name", Value("")), "first_name")), Lower("first_name")]
+    if descending:
+        return [key.desc() for key in keys] + [F("pk").desc()]
+    return [key.asc() for key in keys] + [F("pk").asc()]
+
+
+def ordering(sort: str) -> list:
+    """The ORDER BY of a sort; each ends in a unique tiebreak so pages never overlap. Empty
+    companies, contacts never met and contacts without a cadence go last either way, except
+    that "longest ago" starts with the never contacted."""
+    company = NullIf(Lower("company"), Value(""))
+    return {
+        Sort.NAME: _by_name(),
+        Sort.NAME_DESC: _by_name(descending=True),
+        Sort.COMPANY: [company.asc(nulls_last=True), *_by_name()],
+        Sort.COMPANY_DESC: [company.desc(nulls_last=True), *_by_name()],
+        Sort.LAST_CONTACT: [F("last_interaction_at").asc(nulls_first=True), *_by_name()],
+        Sort.LAST_CONTACT_DESC: [F("last_interaction_at").desc(nulls_last=True), *_by_name()],
+        Sort.NEXT_DUE: [F("next_due_at").asc(nulls_last=True), *_by_name()],
+        Sort.NEXT_DUE_DESC: [F("next_due_at").desc(nulls_last=True), *_by_name()],
+        Sort.RELEVANCE: [F("search_rank").desc(), *_by_name()],
+    }[sort]
+
+
+def effective_sort(*, sort: str, search: str) -> str:
+    """The sort a list is shown in: the one asked for, else the best match first while searching
+    (where the database ranks), else by name. Best match without a search is by name."""
+    searching = bool(search.split()) and is_ranked(Contact.objects.all())
+    if sort == Sort.RELEVANCE or not sort:
+        return Sort.RELEVANCE if searching else Sort.NAME
+    return sort if sort in Sort.values else Sort.NAME
+
+
+def contacts_matching(
+    *,
+    owner,
+    search: str = "",
+    classification_id: str = "",
+    tag_id: str = "",
+    status: str = "",
+    bounds: StatusBounds | None = None,
+) -> QuerySet[Contact]:
+    """The owner's contacts a list's filters select (also what "select all N matching" acts on)."""
+    contacts = Contact.objects.for_user(owner).search(search, owner=owner)
     if classification_id == "none":
         contacts = contacts.filter(classification__isnull=True)
-    elif classification_id.isdigit():
-        contacts = contacts.filter(classification_id=int(classification_id))
-    if tag_id.isdigit():
-        contacts = contacts.filter(tags__id=int(tag_id))
-    return contacts.with_list_data()
+    elif (pk := id_from_query(classification_id)) is not None:
+        contacts = contacts.filter(classification_id=pk)
+    if (pk := id_from_query(tag_id)) is not None:
+        contacts = contacts.filter(tags__id=pk)
+    if status in Status.values:
+        contacts = contacts.filter((bounds or StatusBounds.of()).condition(status))
+    return contacts
+
+
+def contacts_for_list(*, owner, sort: str = "", **filters) -> QuerySet[Contact]:
+    """The list page's rows: ``contacts_matching`` in the sort asked for, with what each row shows
+    (a fixed number of queries whatever the row count)."""
+    contacts = contacts_matching(owner=owner, **filters)
+    sort = effective_sort(sort=sort, search=filters.get("search", ""))
+    return contacts.order_by(*ordering(sort)).with_list_data()
+
+
+def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
+    """How many of the owner's contacts stand at each status (one query)."""
+    return Contact.objects.for_user(owner).aggregate(
+        **{status: Count("pk", filter=bounds.condition(status)) for status in Status.values}
+    )
 
 
 def contact_for_page(*, owner, pk) -> Contact:

@@ -6,11 +6,14 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from netcrm.sql import delete_cascading, insert_select
+
 from .cadence import refresh_cadence
+from .freshness import touch
 from .models import (
     Channel,
     Classification,
@@ -121,22 +124,31 @@ def delete_classification(*, classification: Classification, move_contacts_to: C
     return moved
 
 
+def _update_selection(contacts: QuerySet[Contact], **changes) -> tuple[int, QuerySet[Contact]]:
+    """UPDATE every selected contact in one statement; return how many, and the same rows again
+    found by their write moment: the selection itself may no longer match once changed (move
+    "all my Clients" elsewhere and the filter finds none), and a list of ids would grow with it.
+    A row written by another request in the same microsecond is harmlessly refreshed too."""
+    owner_ids = list(contacts.order_by().values_list("owner_id", flat=True).distinct())
+    written_at = timezone.now()
+    changed = Contact.objects.filter(pk__in=contacts.order_by().values("pk")).update(**changes, updated_at=written_at)
+    return changed, Contact.objects.filter(owner_id__in=owner_ids, updated_at=written_at)
+
+
 @transaction.atomic
 def reclassify(*, contacts: QuerySet[Contact], classification: Classification | None) -> int:
-    """Move many contacts to one classification; their due moments follow. Set-based."""
-    contact_ids = list(contacts.values_list("pk", flat=True))
-    moved = Contact.objects.filter(pk__in=contact_ids).update(classification=classification, updated_at=timezone.now())
-    refresh_cadence(Contact.objects.filter(pk__in=contact_ids))
+    """Move many contacts to one classification; their due moments follow. Set-based: one
+    UPDATE of the contacts and one cadence refresh, whatever their number."""
+    moved, written = _update_selection(contacts, classification=classification)
+    refresh_cadence(written)
     return moved
 
 
 @transaction.atomic
 def set_frequency_override(*, contacts: QuerySet[Contact], every_days: int | None) -> int:
-    contact_ids = list(contacts.values_list("pk", flat=True))
-    changed = Contact.objects.filter(pk__in=contact_ids).update(
-        contact_every_days_override=every_days, updated_at=timezone.now()
-    )
-    refresh_cadence(Contact.objects.filter(pk__in=contact_ids))
+    """Give many contacts their own frequency (None: their classification's again). Set-based."""
+    changed, written = _update_selection(contacts, contact_every_days_override=every_days)
+    refresh_cadence(written)
     return changed
 
 
@@ -195,16 +207,39 @@ def move_classification(*, classification: Classification, offset: int) -> None:
 
 
 @transaction.atomic
-def add_tag(*, contacts: QuerySet[Contact], tag: Tag) -> None:
+def add_tag(*, contacts: QuerySet[Contact], tag: Tag) -> int:
+    """Tag many contacts of the tag's owner in one INSERT … SELECT; returns how many were newly
+    tagged (those already tagged are left as they are)."""
     through = Contact.tags.through
-    existing = set(through.objects.filter(tag=tag).values_list("contact_id", flat=True))
-    through.objects.bulk_create(
-        [through(contact_id=pk, tag=tag) for pk in contacts.values_list("pk", flat=True) if pk not in existing]
+    rows = (
+        contacts.filter(owner_id=tag.owner_id)
+        .annotate(tagged_with=Value(tag.pk, output_field=BigIntegerField()))
+        .values_list("pk", "tagged_with")
     )
+    touch([tag.owner_id])
+    return insert_select(through, ("contact_id", "tag_id"), rows)
 
 
-def remove_tag(*, contacts: QuerySet[Contact], tag: Tag) -> None:
-    Contact.tags.through.objects.filter(tag=tag, contact__in=contacts).delete()
+@transaction.atomic
+def remove_tag(*, contacts: QuerySet[Contact], tag: Tag) -> int:
+    """Untag many contacts in one DELETE; returns how many were untagged."""
+    touch([tag.owner_id])
+    untagged = Contact.tags.through.objects.filter(tag=tag, contact__in=contacts.order_by().values("pk"))
+    # One DELETE; QuerySet.delete() would read the rows and delete them 100 at a time.
+    return untagged._raw_delete(untagged.db)
+
+
+@transaction.atomic
+def delete_contacts(*, contacts: QuerySet[Contact]) -> int:
+    """Delete many contacts with everything that hangs on them (interactions, emails, reminders,
+    promises, week plans…, whichever app holds them): one DELETE per table (netcrm.sql). The ids
+    are read first, so the selection stays the same while what it was found by is deleted."""
+    selected = list(contacts.order_by().values_list("pk", "owner_id"))
+    if not selected:
+        return 0
+    deleted = delete_cascading(Contact.objects.filter(pk__in=[pk for pk, _owner_id in selected]))
+    touch({owner_id for _pk, owner_id in selected})
+    return deleted[Contact._meta.label]
 
 
 def get_or_create_tags(*, owner, names: Iterable[str]) -> list[Tag]:

@@ -4,37 +4,94 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import ClassificationForm, ContactForm, DeleteClassificationForm, InteractionForm
+from netcrm.redirects import safe_next_url
+
+from . import bulk_actions, selectors, services
+from .forms import (
+    BulkActionForm,
+    ClassificationForm,
+    ContactForm,
+    ContactListFilterForm,
+    DeleteClassificationForm,
+    InteractionForm,
+)
 from .models import Classification, Contact, Interaction
 from .ownership import get_owned_or_404
 
 CONTACTS_PER_PAGE = 25
+BULK_CONFIRM_NAMES = 10  # the delete confirmation names the first few, then counts the rest
+
+
+def render_contact_list(request, *, narrow=None, can_select_all: bool = True, extra_context=None):
+    """The contact list: search, filters and sort from the URL, a page of rows, the bulk bar.
+
+    ``narrow`` (queryset -> queryset) lets a page of another app show the list narrowed by what
+    only that app knows (strategy: the contacts serving a purpose); "select all N matching" is
+    then not offered, since the bulk view could not repeat that narrowing."""
+    filter_form = ContactListFilterForm(request.GET)
+    filters = filter_form.filters()
+    bounds = selectors.StatusBounds.of()
+    contacts = selectors.contacts_for_list(owner=request.user, bounds=bounds, **filters)
+    if narrow is not None:
+        contacts = narrow(contacts)
+    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = filter_form.query_string()
+    status_counts = selectors.status_counts(owner=request.user, bounds=bounds)
+    context = {
+        "page": page,
+        "filter_form": filter_form,
+        "filters": filter_form.values,
+        "filtering": any(filter_form.values[name] for name in ("q", "status", "classification", "tag")),
+        "sort": selectors.effective_sort(sort=filters["sort"], search=filters["search"]),
+        "sorts": selectors.Sort.choices,
+        "statuses": [(value, label, status_counts[value]) for value, label in selectors.Status.choices],
+        "bounds": bounds,
+        "query_without_page": query,
+        "classifications": selectors.classifications_with_counts(owner=request.user),
+        "tags": selectors.tags_for(owner=request.user),
+        "bulk_actions": bulk_actions.available(),
+        "can_select_all": can_select_all,
+        "this_page": request.get_full_path(),
+        **(extra_context or {}),
+    }
+    return render(request, "contacts/contact_list.html", context)
 
 
 def contact_list(request):
-    filters = {
-        "search": request.GET.get("q", "")[:200],
-        "classification_id": request.GET.get("classification", ""),
-        "tag_id": request.GET.get("tag", ""),
-    }
-    contacts = selectors.contacts_for_list(owner=request.user, **filters)
-    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
-    return render(
-        request,
-        "contacts/contact_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query_without_page": query_without_page.urlencode(),
-            "classifications": selectors.classifications_with_counts(owner=request.user),
-            "tags": selectors.tags_for(owner=request.user),
-        },
-    )
+    return render_contact_list(request)
+
+
+@require_POST
+def contact_bulk(request):
+    """One bulk action on the ticked contacts or on all that match the list's filters; a plain
+    form POST (the list's JavaScript only helps tick). Delete asks first, naming the count."""
+    form = BulkActionForm(request.POST, owner=request.user)
+    back = safe_next_url(request, default=reverse("contacts:list"))
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(back)
+    action, selection = form.chosen_action, form.selection()
+    if action.confirm:
+        count = selection.count()
+        expected = form.cleaned_data["expected_count"]
+        if not form.cleaned_data["confirmed"] or expected != count:
+            names = list(selection.order_by(*selectors.ordering(selectors.Sort.NAME))[:BULK_CONFIRM_NAMES])
+            context = {
+                "form": form,
+                "action": action,
+                "count": count,
+                "changed": form.cleaned_data["confirmed"] and expected != count,
+                "names": names,
+                "more": count - len(names),
+                "filters": ContactListFilterForm(request.POST).values,
+                "back": back,
+            }
+            return render(request, "contacts/contact_bulk_confirm.html", context)
+    messages.success(request, action.run(owner=request.user, contacts=selection, options=form.cleaned_data))
+    return redirect(back)
 
 
 def contact_detail(request, pk):

@@ -93,6 +93,15 @@ def _guidance(contact: Contact, message: str = "") -> str:
     return f"What to say: {text}" if text else ""
 
 
+def _local_day(moment: datetime.datetime, zone) -> datetime.date:
+    """The day of ``moment`` in ``zone``; a moment at the end of time (a date stored before dates
+    were bounded) keeps its UTC day rather than overflow."""
+    try:
+        return timezone.localtime(moment, zone).date()
+    except OverflowError:
+        return moment.astimezone(datetime.UTC).date()
+
+
 def _cadence_uid(contact_id: int, due_at: datetime.datetime) -> str:
     return f"cadence-{contact_id}-{due_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}@{UID_DOMAIN}"
 
@@ -111,12 +120,12 @@ def _reminder_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry
     for reminder in reminders:
         contact = reminder.contact
         snoozed = reminder.state == Reminder.State.SNOOZED and reminder.snoozed_until
-        day = timezone.localtime(reminder.snoozed_until if snoozed else reminder.due_at, zone).date()
+        day = _local_day(reminder.snoozed_until if snoozed else reminder.due_at, zone)
         if reminder.kind == Reminder.Kind.CADENCE:
             uid, summary = _cadence_uid(contact.pk, reminder.due_at), f"Reconnect with {contact.full_name}"
         else:
             uid, summary = f"reminder-{reminder.pk}@{UID_DOMAIN}", f"Follow up with {contact.full_name}"
-        due_on = timezone.localtime(reminder.due_at, zone).date()
+        due_on = _local_day(reminder.due_at, zone)
         entries.append(
             FeedEntry(
                 uid=uid,
@@ -150,7 +159,7 @@ def _promise_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry]
     entries = []
     for promise in promises:
         contact = promise.contact
-        day = timezone.localtime(promise.snoozed_until, zone).date() if promise.snoozed_until else promise.due_on
+        day = _local_day(promise.snoozed_until, zone) if promise.snoozed_until else promise.due_on
         entries.append(
             FeedEntry(
                 uid=f"promise-{promise.pk}@{UID_DOMAIN}",
@@ -184,7 +193,7 @@ def _upcoming_contact_entries(owner, zone, horizon: datetime.datetime) -> list[F
     return [
         FeedEntry(
             uid=_cadence_uid(contact.pk, contact.next_due_at),
-            day=timezone.localtime(contact.next_due_at, zone).date(),
+            day=_local_day(contact.next_due_at, zone),
             summary=f"Reconnect with {contact.full_name}",
             description=_description(
                 _who(contact),
@@ -229,7 +238,8 @@ def build_calendar(*, owner, zone, now: datetime.datetime | None = None) -> Cale
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", entry.day)
-        event.add("dtend", entry.day + datetime.timedelta(days=1))
+        if entry.day < datetime.date.max:  # without DTEND an all-day event lasts its one day (RFC 5545)
+            event.add("dtend", entry.day + datetime.timedelta(days=1))
         event.add("summary", entry.summary)
         event.add("description", entry.description)
         event.add("url", entry.url)

@@ -6,15 +6,18 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
-from contacts.models import Contact, Interaction
+from contacts.models import Classification, Contact, Interaction
 from contacts.ownership import group_by_owner
+from netcrm.counting import count_of
 from netcrm.dates import start_of_local_day
 from strategy.models import Event
+from strategy.selectors import classifications_with_cadence_counts
 
 from .models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
 from .selectors import Day, with_last_interaction
@@ -46,26 +49,61 @@ class OverdueShare(models.Func):
         )
 
 
-def _still_to_reach(owner):
-    """The owner's contacts with a due moment that no snooze or dismissal has put aside."""
-    put_aside = Reminder.objects.filter(contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE).filter(
-        Q(state=Reminder.State.SNOOZED) | Q(state=Reminder.State.DISMISSED, due_at__gte=OuterRef("next_due_at"))
+def _putting_aside(next_due_at) -> Q:
+    """Reminders that put a contact's due moment aside: a snooze, or a dismissal of that moment."""
+    return Q(kind=Reminder.Kind.CADENCE) & (
+        Q(state=Reminder.State.SNOOZED) | Q(state=Reminder.State.DISMISSED, due_at__gte=next_due_at)
     )
-    return Contact.objects.for_user(owner).filter(next_due_at__isnull=False).filter(~Exists(put_aside))
 
 
-def todays_outreach(*, owner, day: Day, size: int) -> list[Contact]:
+def _to_reach_today(owner, contacts: QuerySet[Contact], day: Day) -> QuerySet[Contact]:
+    """``contacts`` due by tonight that no snooze, dismissal or skip today has put aside.
+    (The owner's reminders only: the index on (owner, state) finds the few that put aside.)"""
+    put_aside = Reminder.objects.filter(_putting_aside(OuterRef("next_due_at")), owner=owner, contact=OuterRef("pk"))
+    skipped = OutreachSkip.objects.filter(contact=OuterRef("pk"), skipped_on=day.today)
+    return contacts.filter(next_due_at__lt=day.tomorrow_starts).filter(~Exists(put_aside), ~Exists(skipped))
+
+
+def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classification]:
+    """The owner's classifications with the "kept warm" card's figures (``cadence_count``,
+    ``within_cadence_count``) and ``outreach_cutoff``, which lets ``todays_outreach`` look at a
+    few contacts per classification rather than rank every due one (one query).
+
+    Contacts who follow their classification's frequency are all due at the same rhythm, so
+    among them the most overdue relative to it are simply the earliest due: the ``size``-th
+    earliest due moment of those to reach today is the cutoff (None when fewer are due), and
+    no one due later in that classification can make today's list. It is read from an index on
+    (classification, next due moment), a few rows per classification (no owner filter on these
+    contacts: the classification is the owner's, and the filter would lead the planner to the
+    index on (owner, next due moment), which holds every classification)."""
+    followers = Contact.objects.filter(classification=OuterRef("pk"), contact_every_days_override__isnull=True)
+    cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
+    return classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
+
+
+def todays_outreach(
+    *, owner, day: Day, size: int, classifications: list[Classification] | None = None
+) -> list[Contact]:
     """Up to ``size`` contacts to reach today: due by tonight, not skipped today, the most
     overdue relative to their frequency first, then in the classifications' order.
 
-    Two queries: rank and cut in SQL, then fetch the few chosen with their last interaction
-    (so "where we left off" is looked up for five contacts, not for every due one)."""
+    ``classifications`` are those of ``outreach_classifications`` (read here if not given).
+    Then two queries: rank in SQL the few candidates their cutoffs leave (and the contacts with
+    a frequency of their own) and cut, then fetch the chosen with their last interaction (so
+    "where we left off" is looked up for five contacts, not for every candidate)."""
+    if classifications is None:
+        classifications = list(outreach_classifications(owner=owner, day=day, size=size))
+    candidates = Q(contact_every_days_override__isnull=False)
+    for classification in classifications:
+        if classification.contact_every_days:
+            due = Q(next_due_at__lt=day.tomorrow_starts)
+            if classification.outreach_cutoff is not None:
+                due = Q(next_due_at__lte=classification.outreach_cutoff)
+            candidates |= Q(classification=classification, contact_every_days_override__isnull=True) & due
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
-    skipped = OutreachSkip.objects.filter(contact=OuterRef("pk"), skipped_on=day.today)
     ranked = (
-        _still_to_reach(owner)
-        .filter(next_due_at__lt=day.tomorrow_starts)
-        .filter(~Exists(skipped))
+        _to_reach_today(owner, Contact.objects.for_user(owner), day)
+        .filter(candidates)
         .annotate(overdue_share=OverdueShare(models.Value(day.now), F("next_due_at"), every_days))
         .order_by("-overdue_share", F("classification__display_order").asc(nulls_last=True), "pk")
         .values_list("pk", "overdue_share")[:size]
@@ -86,23 +124,45 @@ class Counts:
     due_this_week: int
     snoozed: int
     promises_due: int
+    has_contacts: bool = True
 
 
 def counts(*, owner, day: Day) -> Counts:
-    """The four numbers at the top of the dashboard (two queries)."""
-    contact_counts = _still_to_reach(owner).aggregate(
-        overdue=Count("pk", filter=Q(next_due_at__lt=day.today_starts)),
-        due_this_week=Count("pk", filter=Q(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends)),
-    )
-    other = Reminder.objects.for_user(owner).aggregate(snoozed=Count("pk", filter=Q(state=Reminder.State.SNOOZED)))
-    promises_due = Commitment.objects.for_user(owner).filter(
-        state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
+    """The four numbers at the top of the dashboard, and whether there are contacts at all, in
+    one query. The due counts are read from the index on (owner, next due moment); the contacts
+    a snooze or a dismissal put aside are few, so they are counted from their reminders and
+    subtracted, rather than each due contact looked up among the reminders."""
+    contacts = Contact.objects.for_user(owner)
+    overdue = Q(next_due_at__lt=day.today_starts)
+    this_week = Q(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends)
+    put_aside = Reminder.objects.for_user(owner).filter(_putting_aside(F("contact__next_due_at")))
+    row = (  # one row (the owner's), each figure a subquery
+        get_user_model()
+        .objects.filter(pk=owner.pk)
+        .values(
+            overdue=count_of(contacts.filter(overdue)),
+            overdue_put_aside=count_of(put_aside.filter(contact__next_due_at__lt=day.today_starts), "contact"),
+            due_this_week=count_of(contacts.filter(this_week)),
+            due_this_week_put_aside=count_of(
+                put_aside.filter(contact__next_due_at__gte=day.today_starts, contact__next_due_at__lt=day.week_ends),
+                "contact",
+            ),
+            snoozed=count_of(Reminder.objects.for_user(owner).filter(state=Reminder.State.SNOOZED)),
+            promises_due=count_of(
+                Commitment.objects.for_user(owner).filter(
+                    state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
+                )
+            ),
+            has_contacts=Exists(contacts),
+        )
+        .get()
     )
     return Counts(
-        overdue=contact_counts["overdue"],
-        due_this_week=contact_counts["due_this_week"],
-        snoozed=other["snoozed"],
-        promises_due=promises_due.count(),
+        overdue=row["overdue"] - row["overdue_put_aside"],
+        due_this_week=row["due_this_week"] - row["due_this_week_put_aside"],
+        snoozed=row["snoozed"],
+        promises_due=row["promises_due"],
+        has_contacts=row["has_contacts"],
     )
 
 
@@ -122,10 +182,10 @@ def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActiv
         .filter(occurred_at__gte=start_of_local_day(first_week, zone), occurred_at__lt=day.tomorrow_starts)
         .annotate(week=TruncWeek("occurred_at", tzinfo=zone))
         .values("week")
-        .annotate(
-            total=Count("pk"),
-            given=Count("pk", filter=Q(contribution_direction="given")),
-            received=Count("pk", filter=Q(contribution_direction="received")),
+        .annotate(  # counted from the index on (owner, moment, direction) alone
+            total=Count("*"),
+            given=Count("contribution_direction", filter=Q(contribution_direction="given")),
+            received=Count("contribution_direction", filter=Q(contribution_direction="received")),
         )
     )
     by_week = {timezone.localtime(row["week"], zone).date() if isinstance(row["week"], datetime.datetime)

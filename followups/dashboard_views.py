@@ -1,10 +1,12 @@
 """The outreach dashboard (the home page) and its in-place actions."""
 
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 from contacts.freshness import stamp
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
-from strategy.selectors import plan_state
+from strategy.selectors import plan_summary
 
 from . import dashboard, services
 from .forms import WeekPlanForm
@@ -33,7 +35,8 @@ def _counts_context(request, day):
 def home(request):
     """Whom to reach out to today and what to say; whether the network is kept warm.
 
-    The body is cached per session (its forms carry the session's CSRF token), per version of
+    The body is cached per session and CSRF secret (its forms carry the token: a cookie cleaner
+    that replaces the csrftoken cookie must not be served forms that 403), per version of
     the user's data (contacts.freshness: any write moves it) and per local day (the lists
     and counts are "as of today"), so a repeat visit costs a cache lookup, not seventeen queries.
     With the cache down every lookup is a miss (settings: django-redis ignores its errors), so
@@ -41,7 +44,8 @@ def home(request):
     """
     day, zone = _today()
     data_stamp = stamp(request.user.pk)
-    key = f"dashboard:v1:{request.user.pk}:{request.session.session_key}:{data_stamp}:{day.today}:{zone}"
+    session = f"{request.session.session_key}:{_csrf_fingerprint(request)}"
+    key = f"dashboard:v1:{request.user.pk}:{session}:{data_stamp}:{day.today}:{zone}"
     body = cache.get(key) if data_stamp else None
     if body is None:
         body = render_to_string("followups/dashboard/body.html", _dashboard_context(request, day, zone), request)
@@ -53,14 +57,21 @@ def home(request):
 DASHBOARD_CACHE_SECONDS = 60 * 60 * 24
 
 
+def _csrf_fingerprint(request) -> str:
+    """A short digest of the request's CSRF secret (the cookie's value), created if missing."""
+    get_token(request)  # the secret is read or made here, exactly as the template would
+    return hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
+
+
 def _dashboard_context(request, day, zone) -> dict:
     preferences = services.preferences_for(request.user)
-    plan = plan_state(owner=request.user, now=day.now)
+    size = preferences.outreach_list_size
+    classifications = list(dashboard.outreach_classifications(owner=request.user, day=day, size=size))
+    plan = plan_summary(owner=request.user, classifications=classifications)
     activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
     context = {
         "day": day,
-        "has_contacts": Contact.objects.for_user(request.user).exists(),
-        "today": dashboard.todays_outreach(owner=request.user, day=day, size=preferences.outreach_list_size),
+        "today": dashboard.todays_outreach(owner=request.user, day=day, size=size, classifications=classifications),
         "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone),
         "plan": plan,
         "plan_done": sum(1 for item in plan.items if item.is_done),
@@ -73,6 +84,7 @@ def _dashboard_context(request, day, zone) -> dict:
         "events_to_follow_up": dashboard.events_needing_followup(owner=request.user),
         **_counts_context(request, day),
     }
+    context["has_contacts"] = context["counts"].has_contacts
     context["contribution_max"] = max(1, context["given_total"], context["received_total"])
     # The charts' numbers, also served as JSON for anyone who wants to chart them differently.
     context["activity_data"] = [

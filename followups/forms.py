@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from contacts.models import Contact
+from netcrm.dates import check_within_years_of_today
 
 from .models import Commitment, FollowupPreferences
 
@@ -14,6 +15,12 @@ COMMON_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 class SnoozeForm(forms.Form):
     days = forms.TypedChoiceField(choices=[(1, "1 day"), (7, "1 week")], coerce=int, required=False)
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_until(self):
+        until = self.cleaned_data.get("until")
+        if until:
+            check_within_years_of_today(until, today=timezone.localdate())
+        return until
 
     def clean(self):
         cleaned = super().clean()
@@ -34,6 +41,7 @@ class CommitmentForm(forms.ModelForm):
         due_on = self.cleaned_data["due_on"]
         if due_on < timezone.localdate() - datetime.timedelta(days=1):
             raise forms.ValidationError("That date has passed; when will you keep this promise?")
+        check_within_years_of_today(due_on, today=timezone.localdate())
         return due_on
 
 

@@ -7,13 +7,15 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Value
 from django.utils import timezone
 
 from contacts import services as contact_services
 from contacts.freshness import touch
 from contacts.models import Contact, Interaction
 from netcrm.dates import start_of_local_day
+from netcrm.sql import insert_select
 
 from .digest.schedule import reschedule
 from .models import OPEN_STATES, Commitment, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
@@ -142,14 +144,21 @@ def skip_today(*, contact: Contact, day: datetime.date) -> None:
 
 @transaction.atomic
 def snooze_contact(*, contact: Contact, until: datetime.datetime) -> Reminder:
-    """Snooze a contact's cadence reminder, raising it first if the sweep has not yet."""
-    reminder = contact.reminders.filter(kind=Reminder.Kind.CADENCE, state__in=OPEN_STATES).first()
+    """Snooze a contact's cadence reminder, raising it first if the sweep has not yet.
+    A double submit (or the sweep) raising the same reminder at the same moment is not an
+    error: the reminder it raised is read back and snoozed the same way."""
+    open_cadence = contact.reminders.filter(kind=Reminder.Kind.CADENCE, state__in=OPEN_STATES)
+    reminder = open_cadence.first()
     if reminder is None:
         if contact.next_due_at is None:
             raise ValidationError("This contact has no frequency, so there is nothing to snooze.")
-        reminder = Reminder.objects.create(
-            owner_id=contact.owner_id, contact=contact, kind=Reminder.Kind.CADENCE, due_at=contact.next_due_at
-        )
+        try:
+            with transaction.atomic():  # a savepoint: losing the race leaves the caller's transaction usable
+                reminder = Reminder.objects.create(
+                    owner_id=contact.owner_id, contact=contact, kind=Reminder.Kind.CADENCE, due_at=contact.next_due_at
+                )
+        except IntegrityError:  # reminder_one_open_per_contact_and_kind: the other one won
+            reminder = open_cadence.get()
     if reminder.state == Reminder.State.SNOOZED:
         reminder.state = Reminder.State.OPEN
     return snooze(reminder=reminder, until=until)
@@ -160,6 +169,22 @@ def add_to_week_plan(*, owner, contacts, week_starting: datetime.date) -> int:
     entries = [WeekPlanEntry(owner=owner, contact=contact, week_starting=week_starting) for contact in contacts]
     touch([owner.pk])
     return len(WeekPlanEntry.objects.bulk_create(entries, ignore_conflicts=True))
+
+
+def add_selection_to_week_plan(*, owner, contacts, week_starting: datetime.date) -> int:
+    """Add every contact of a selection (a queryset, owner-scoped here again) to the week's plan
+    in one INSERT … SELECT; already planned ones are left as they are. Returns how many were added."""
+    rows = (
+        contacts.filter(owner=owner)
+        .annotate(
+            plan_owner=Value(owner.pk, output_field=models.BigIntegerField()),
+            plan_week=Value(week_starting, output_field=models.DateField()),
+            plan_created_at=Value(timezone.now(), output_field=models.DateTimeField()),
+        )
+        .values_list("plan_owner", "pk", "plan_week", "plan_created_at")
+    )
+    touch([owner.pk])
+    return insert_select(WeekPlanEntry, ("owner_id", "contact_id", "week_starting", "created_at"), rows)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from contacts.forms import InteractionForm
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
+from netcrm.redirects import safe_next_url
 
 from . import board as board_reads
 from . import calendar, dashboard_views, services
@@ -45,10 +46,7 @@ def board(request):
 
 
 def _back_to_board(request):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("followups:board")
+    return redirect(safe_next_url(request) or reverse("followups:board"))
 
 
 def _reminder_done_response(request, reminder, text):
@@ -108,7 +106,7 @@ def log_interaction(request, contact_pk):
         return _back_to_board(request) if request.POST.get("next") else redirect(contact)
     template = "followups/includes/log_form.html" if request.htmx else "followups/log_interaction.html"
     status = 422 if request.method == "POST" else 200
-    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    next_url = safe_next_url(request)  # only a safe one goes back into the form
     came_from = request.GET.get("from") or request.POST.get("from") or ""
     context = {"form": form, "contact": contact, "next": next_url, "from": came_from}
     return render(request, template, context, status=status)

@@ -5,6 +5,7 @@ so one command runs web, worker and beat on a laptop. Production sets DATABASE_U
 REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, SITE_URL and DEBUG=0.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "csp",
     "health_check",
     "health",
+    "axes",
+    "django_ratelimit",
     "accounts",
     "contacts",
     "strategy",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "netcrm.content_security.ContentSecurityPolicyMiddleware",  # django-csp, see that module
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "netcrm.urls"
@@ -104,6 +108,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes checks every login before Django's own backend tries the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -211,6 +220,10 @@ DIGEST_RETRY_BACKOFF_SECONDS = env_int("DIGEST_RETRY_BACKOFF_SECONDS", 60)  # do
 NETCRM_IMPORT_MAX_BYTES = env_int("NETCRM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 NETCRM_IMPORT_MAX_ROWS = env_int("NETCRM_IMPORT_MAX_ROWS", 50_000)
 NETCRM_IMPORT_BACKGROUND_ROWS = env_int("NETCRM_IMPORT_BACKGROUND_ROWS", 2_000)
+# Uploads this big never run inside a web request whatever their rows (one huge card is one
+# row): an import is read by a task, a restore goes to a task, the admin's import points to
+# the import page.
+NETCRM_IMPORT_BACKGROUND_BYTES = env_int("NETCRM_IMPORT_BACKGROUND_BYTES", 256 * 1024)
 NETCRM_IMPORT_TIME_LIMIT = env_int("NETCRM_IMPORT_TIME_LIMIT", 900)
 NETCRM_IMPORT_MAX_OPEN_JOBS = env_int("NETCRM_IMPORT_MAX_OPEN_JOBS", 5)
 
@@ -218,9 +231,6 @@ NETCRM_IMPORT_MAX_OPEN_JOBS = env_int("NETCRM_IMPORT_MAX_OPEN_JOBS", 5)
 # their moment are queued again; "sending" past DIGEST_SEND_TIME_LIMIT + 60 s is marked failed.
 REAPER_GRACE_SECONDS = env_int("REAPER_GRACE_SECONDS", 600)
 REAPER_TIME_LIMIT = env_int("REAPER_TIME_LIMIT", 300)
-# Uploads bigger than this never run inside a web request: a restore goes to a task, the
-# admin's import points to the import page.
-NETCRM_IMPORT_BACKGROUND_BYTES = env_int("NETCRM_IMPORT_BACKGROUND_BYTES", 256 * 1024)
 # A backup's lists (contacts, interactions, reminders, a contact's emails...) may each hold up
 # to NETCRM_IMPORT_MAX_ROWS times this many items.
 NETCRM_RESTORE_ROWS_FACTOR = env_int("NETCRM_RESTORE_ROWS_FACTOR", 10)
@@ -228,6 +238,35 @@ NETCRM_RESTORE_ROWS_FACTOR = env_int("NETCRM_RESTORE_ROWS_FACTOR", 10)
 # spreadsheet cannot hold replaced instead of failing the export.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# Login throttling (django-axes): 5 failed logins for one username from one address lock that
+# pair out for 15 minutes. Attempts live in the database (the default handler), so a cache
+# outage neither unlocks anyone nor locks everyone out. Only failures are recorded.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for 15 minutes, not "until they stop"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (it would grow forever)
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = []  # our own log line names the username and address in full
+# Mail sent to an address on request (password reset, address verification) is limited per
+# address and per hour (django-ratelimit on the cache). With the cache down the limit is not
+# applied (fails open): a cache outage must not stop people from resetting their password.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+MAIL_PER_ADDRESS_PER_HOUR = env_int("MAIL_PER_ADDRESS_PER_HOUR", 3)
+MAIL_REQUESTS_PER_CLIENT_PER_HOUR = env_int("MAIL_REQUESTS_PER_CLIENT_PER_HOUR", 20)
+if not CACHE_URL:
+    # The embedded default's file cache has no atomic increment, so a burst may pass a few
+    # more than the limit; that is acceptable on a laptop, and Redis is used everywhere else.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# The column-mapping page posts one field per column of a CSV: files with more columns are
+# refused at upload, and a page with the most columns allowed must still fit in one POST.
+NETCRM_IMPORT_MAX_COLUMNS = env_int("NETCRM_IMPORT_MAX_COLUMNS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = NETCRM_IMPORT_MAX_COLUMNS + 100
+# A link to verify an email address works this long.
+EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 24 * 60 * 60)
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:
@@ -270,5 +309,7 @@ LOGGING = {
         # One line a minute while the cache is down (each failed call would log one).
         "netcrm.cache": {"filters": ["once_a_minute"]},
         "netcrm.queueing": {"filters": ["once_a_minute"]},
+        # django-axes narrates every login at INFO; its lockouts (WARNING) and our own line stay.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -5,7 +5,8 @@
 # A benchmark is bench/NAME.py or bench/NAME/__main__.py, run as `python -m bench.NAME`
 # with a fresh throwaway PostgreSQL (DATABASE_URL) and a fresh NETCRM_DATA_DIR. Its
 # stdout goes to bench/out/NAME.log; its last line must be `bench NAME: key=value ...`.
-# See bench/README.md.
+# A benchmark with a line `# bench-needs: redis static` also gets a throwaway Redis
+# (REDIS_URL) and the npm assets collectstatic needs. See bench/README.md.
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -13,12 +14,16 @@ OUT_DIR="$ROOT/bench/out"
 TMP_ROOT=
 BENCH_PID=
 TAIL_PID=
+REDIS_PID=
 
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	[ -z "$BENCH_PID" ] || kill -TERM "$BENCH_PID" 2>/dev/null || true
 	[ -z "$TAIL_PID" ] || kill -TERM "$TAIL_PID" 2>/dev/null || true
+	# the benchmark first (it stops what it started), then Redis; `wait` alone would wait for Redis
+	[ -z "$BENCH_PID" ] || wait "$BENCH_PID" 2>/dev/null || true
+	stop_redis
 	wait 2>/dev/null || true
 	if [ -n "$TMP_ROOT" ]; then
 		stop_postgres "$TMP_ROOT/pg"
@@ -40,18 +45,33 @@ list_benchmarks() {
 	done | sort -u
 }
 
+# needs NAME — what the benchmark declares with `# bench-needs: ...` (redis, static).
+needs() {
+	local path="bench/$1.py"
+	[ -f "$path" ] || path="bench/$1/__main__.py"
+	sed -n 's/^# bench-needs: //p' "$path" | tr '\n' ' '
+}
+
 # run_one NAME [ARGS...] — returns the benchmark's status (1 if its last line is wrong).
 run_one() {
-	local name="$1" log rc last
+	local name="$1" log rc last needed services
 	shift
 	log="$OUT_DIR/$name.log"
+	needed=" $(needs "$name") "
+	[[ "$needed" != *" static "* ]] || ensure_npm_assets
 	TMP_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/netcrm-bench.XXXXXX")"
 	chmod 755 "$TMP_ROOT" # the unprivileged PostgreSQL user must reach $TMP_ROOT/pg
 	start_postgres "$TMP_ROOT/pg"
-	log "bench $name (PostgreSQL: $DATABASE_URL)"
+	services="PostgreSQL: $DATABASE_URL"
+	if [[ "$needed" == *" redis "* ]]; then
+		start_redis "$TMP_ROOT/redis"
+		services="$services, Redis: $REDIS_URL"
+	fi
+	log "bench $name ($services)"
 	(
 		trap - INT QUIT
 		export DATABASE_URL NETCRM_DATA_DIR="$TMP_ROOT/data" NETCRM_BENCH_OUT="$OUT_DIR"
+		[ -z "$REDIS_PID" ] || export REDIS_URL
 		mkdir -p "$NETCRM_DATA_DIR"
 		exec "$PY" -m "bench.$name" "$@"
 	) >"$log" &
@@ -65,6 +85,7 @@ run_one() {
 	BENCH_PID=
 	wait "$TAIL_PID" 2>/dev/null || true
 	TAIL_PID=
+	stop_redis
 	stop_postgres "$TMP_ROOT/pg"
 	rm -rf "$TMP_ROOT"
 	TMP_ROOT=

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from contacts.admin import OwnedAdmin
+from contacts.admin import NameUniquePerOwnerForm, OwnedAdmin
 
 from . import services
 from .models import Event, Purpose, Venue
@@ -19,7 +19,7 @@ class VenueAdmin(OwnedAdmin):
 @admin.register(Event)
 class EventAdmin(OwnedAdmin):
     list_display = ("name", "held_on", "venue", "goal_people", "attended")
-    list_filter = ("attended",)
+    list_filter = ("attended", ("venue", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "goal_note", "notes")
     date_hierarchy = "held_on"
     autocomplete_fields = ("venue",)
@@ -33,7 +33,17 @@ class EventAdmin(OwnedAdmin):
 
 @admin.register(Purpose)
 class PurposeAdmin(OwnedAdmin):
+    form = NameUniquePerOwnerForm
     list_display = ("name", "is_main", "is_standard")
     list_filter = ("is_main", "is_standard")
     search_fields = ("name",)
     autocomplete_fields = ("contacts",)
+
+    def save_model(self, request, obj, form, change):
+        # The database allows one main objective per owner: ticking "main" here moves it, as the
+        # plan page does, rather than failing on the constraint.
+        make_main = obj.is_main
+        obj.is_main = obj.is_main and Purpose.objects.filter(pk=obj.pk, is_main=True).exists()
+        super().save_model(request, obj, form, change)
+        if make_main:
+            services.set_main_purpose(purpose=obj)

@@ -3,7 +3,6 @@ bad value gets a message naming what is wrong on the field it belongs to."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from crispy_forms.bootstrap import InlineCheckboxes
@@ -14,13 +13,12 @@ from django.utils import timezone
 
 from contacts.forms import OwnedModelForm, https_by_default
 from contacts.models import Channel, Classification, Contact, ContributionKind
+from netcrm.dates import check_within_years_of_today
 
 from .models import MAX_HOURS_SPENT, STANDARD_PURPOSES, Event, Plan, Purpose, Venue
 from .services import NewPerson
 
 MAX_PLAN_TEXT = 5000
-# An event further away than this is a typo, not a plan.
-MAX_YEARS_AHEAD = 5
 
 
 class PlanForm(OwnedModelForm):
@@ -217,11 +215,7 @@ class EventForm(OwnedModelForm):
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
-        today = timezone.localdate()
-        if held_on > today + datetime.timedelta(days=365 * MAX_YEARS_AHEAD):
-            raise ValidationError(f"That is more than {MAX_YEARS_AHEAD} years away; check the year.")
-        if held_on.year < 1950:
-            raise ValidationError("That date is too far in the past; check the year.")
+        check_within_years_of_today(held_on, today=timezone.localdate())
         return held_on
 
     def clean(self):

@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from contacts import selectors as contact_selectors
 from contacts.models import Contact
-from contacts.ownership import get_owned_or_404
+from contacts.ownership import get_owned_or_404, id_from_query
+from contacts.views import render_contact_list
 
 from . import selectors, services
 from .forms import (
@@ -28,7 +28,6 @@ from .forms import (
 from .models import Event, Purpose, Venue
 
 EVENTS_PER_PAGE = 25
-CONTACTS_PER_PAGE = 25
 LEDGER_CONTACTS = 50
 
 
@@ -109,30 +108,13 @@ def purpose_delete(request, pk):
 
 
 def purpose_contacts(request, pk):
-    """The contact list, filtered by one purpose (and the list's usual search and filters)."""
+    """The contact list, narrowed to one purpose (with the list's usual search, filters and sort)."""
     purpose = get_owned_or_404(Purpose, request.user, pk=pk)
-    filters = {
-        "search": request.GET.get("q", "")[:200],
-        "classification_id": request.GET.get("classification", ""),
-        "tag_id": request.GET.get("tag", ""),
-    }
-    contacts = selectors.filter_by_purpose(
-        contact_selectors.contacts_for_list(owner=request.user, **filters), purpose=purpose
-    )
-    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
-    return render(
+    return render_contact_list(
         request,
-        "contacts/contact_list.html",
-        {
-            "page": page,
-            "filters": {**filters, "purpose_id": str(purpose.pk)},
-            "purpose": purpose,
-            "query_without_page": query_without_page.urlencode(),
-            "classifications": contact_selectors.classifications_with_counts(owner=request.user),
-            "tags": contact_selectors.tags_for(owner=request.user),
-        },
+        narrow=lambda contacts: selectors.filter_by_purpose(contacts, purpose=purpose),
+        can_select_all=False,
+        extra_context={"purpose": purpose},
     )
 
 
@@ -220,9 +202,9 @@ def event_detail(request, pk):
 
 def event_create(request):
     initial = {"held_on": timezone.localdate()}
-    venue_id = request.GET.get("venue", "")
-    if venue_id.isdigit():
-        initial["venue"] = Venue.objects.for_user(request.user).filter(pk=int(venue_id)).first()
+    venue_pk = id_from_query(request.GET.get("venue", ""))
+    if venue_pk is not None:
+        initial["venue"] = Venue.objects.for_user(request.user).filter(pk=venue_pk).first()
     form = EventForm(_posted(request), owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         event = services.save_event(event=form.save(commit=False), zone=timezone.get_current_timezone())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from .cache_helpers import cache_down, redis_cache  # noqa: F401  (fixtures for every test module)
 from .factories import PASSWORD, ClassificationFactory, ContactFactory, UserFactory
 
 REPO = Path(__file__).resolve().parents[1]

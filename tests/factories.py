@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.models import EmailVerification
 from contacts.cadence import refresh_cadence
 from contacts.models import Classification, Contact, ContactEmail, Interaction, Tag
 
@@ -12,10 +13,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """The address counts as verified (digests go to it) unless ``verified=False``."""
+        if create and extracted is not False and user.email:
+            EmailVerification.objects.update_or_create(
+                user=user, defaults={"verified_email": user.email, "verified_at": timezone.now()}
+            )
 
 
 class ClassificationFactory(factory.django.DjangoModelFactory):

@@ -50,3 +50,31 @@ def accept_mapping(client, job, mapping=None):
     client.post(reverse("transfer:import_mapping", args=[job.pk]), {f"column_{i}": t for i, t in enumerate(mapping)})
     job.refresh_from_db()
     return job
+
+
+def contact_fields(contact) -> dict:
+    """What an import put on a contact, as one dict a test can compare (empty fields left out)."""
+    fields = {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "emails": [e.address for e in contact.emails.all()],
+        "phones": [p.number for p in contact.phones.all()],
+        "company": contact.company,
+        "job_title": contact.job_title,
+        "birthday": contact.birthday.isoformat() if contact.birthday else "",
+        "notes": contact.notes,
+        "website_url": contact.website_url,
+        "linkedin_url": contact.linkedin_url,
+        "location": contact.location,
+        "tags": sorted(t.name for t in contact.tags.all()),
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
+def left_out_by_name(job) -> dict[str, list[str]]:
+    """Each previewed person's left-out lines (and flags), by the name the preview shows."""
+    return {
+        entry["name"]: [*entry.get("flags", []), *entry.get("left_out", [])]
+        for entry in job.preview["entries"]
+        if entry.get("flags") or entry.get("left_out")
+    }

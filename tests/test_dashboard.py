@@ -238,7 +238,7 @@ def test_the_dashboard_runs_the_same_queries_for_10_and_10000_contacts(
     services.add_to_week_plan(owner=owner, contacts=contacts[:5], week_starting=datetime.date(2026, 6, 15))
     owner_client.get(HOME)  # the session's first page caches the time zone
     touch([owner.pk])  # as any write would: the next view renders afresh
-    with django_assert_num_queries(18):  # 17 for the body, 1 for the late-reminders banner (heartbeats)
+    with django_assert_num_queries(15):  # session, user, 12 for the body, heartbeats for the late-reminders banner
         response = owner_client.get(HOME)
     assert len(response.context["today"]) == 5
     assert response.context["counts"].overdue == size

@@ -55,6 +55,7 @@ def test_the_follow_up_moment_is_in_the_users_time_zone(owner_client, owner, tra
             "digest_weekday": 0,
             "digest_hour": 8,
             "outreach_list_size": 5,
+            "digest_size": 10,
         },
     )
     owner_client.post(
@@ -73,7 +74,8 @@ def test_the_follow_up_moment_is_in_the_users_time_zone(owner_client, owner, tra
         ({"goal_people": "-2"}, "goal_people", "Set a goal of at least 1 person"),
         ({"goal_people": "500"}, "goal_people", "more than 100 people"),
         ({"held_on": "2026-09-01", "attended": "on"}, "attended", "has not happened yet"),
-        ({"held_on": "2099-01-01"}, "held_on", "more than 5 years away"),
+        ({"held_on": "2099-01-01"}, "held_on", "more than 10 years away"),
+        ({"held_on": "1999-01-01"}, "held_on", "more than 10 years ago"),
         ({"held_on": "14/05/2026"}, "held_on", "Enter a valid date."),
         ({"name": ""}, "name", "This field is required."),
     ],

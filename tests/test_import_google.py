@@ -18,9 +18,13 @@ def test_a_google_export_is_recognised_and_previewed(owner_client):
     _response, job = upload(owner_client, GOOGLE, "contacts.csv")
     assert job.file_format == "google"
     assert job.encoding == "utf-8-sig"
-    assert job.preview["counts"]["new"] == 3
-    errors = [e for e in job.preview["entries"] if e["action"] == "error"]
-    assert [(e["line"], e["message"]) for e in errors] == [(7, "“broken@@example” is not a valid email address")]
+    assert job.preview["counts"]["new"] == 4
+    assert job.preview["counts"]["error"] == 0
+    left_out = {e["line"]: e["left_out"] for e in job.preview["entries"] if e.get("left_out")}
+    assert left_out == {
+        5: ["birthday left out: without a year (“--06-23”)"],
+        7: ["email address left out: not valid (“broken@@example”)"],  # the row is kept, its email is not
+    }
 
 
 def test_every_email_phone_label_and_the_linkedin_website_are_kept(owner_client, owner):

@@ -17,11 +17,15 @@ def test_the_upload_previews_every_row_and_writes_nothing(owner_client, owner):
     assert response.status_code == 302
     assert job.file_format == "linkedin"
     assert job.status == ImportJob.Status.PREVIEWED
-    assert job.preview["counts"] == {"new": 5, "update": 0, "unchanged": 0, "duplicate": 0, "error": 1}
+    assert job.preview["counts"] == {"new": 6, "update": 0, "unchanged": 0, "duplicate": 0, "error": 0}
     page = owner_client.get(job.get_absolute_url()).content.decode()
     assert "Ada Lovelace" in page and "Núñez" in page
-    assert "“linus@example” is not a valid email address" in page
-    assert ">9<" in page  # the bad row's line number in the file (notes lines included)
+    # A bad email costs Linus his email, not his place in the import.
+    linus = next(e for e in job.preview["entries"] if e["name"] == "Linus Pauling")
+    assert linus["line"] == 9  # the row's line number in the file (notes lines included)
+    assert linus["left_out"] == ["email address left out: not valid (“linus@example”)"]
+    assert "email address left out: not valid (“linus@example”)" in page
+    assert "1 field left out: 1 email address not valid." in page
     assert not Contact.objects.exists()
 
 
@@ -30,7 +34,7 @@ def test_confirming_writes_the_contacts_with_the_chosen_classification_and_tags(
     _response, job = upload(owner_client, LINKEDIN, "Connections.csv")
     confirm(owner_client, job, classification=clients, tags="linkedin, 2024")
     assert job.status == ImportJob.Status.DONE
-    assert job.result["created"] == 5 and job.result["errors"] == 1
+    assert job.result["created"] == 6 and job.result["errors"] == 0
     ada = Contact.objects.get(first_name="Ada")
     assert ada.owner == owner
     assert ada.last_name == "Lovelace"
@@ -43,6 +47,8 @@ def test_confirming_writes_the_contacts_with_the_chosen_classification_and_tags(
     assert ada.classification == clients
     assert ada.next_due_at is not None  # the cadence was refreshed for the new contacts
     assert Contact.objects.get(first_name="Katherine").job_title == 'Mathematician "Computer"'
+    linus = Contact.objects.get(first_name="Linus")
+    assert (linus.company, linus.emails.count()) == ("Caltech", 0)
 
 
 def test_importing_the_same_file_twice_creates_nothing_the_second_time(owner_client, owner):
@@ -50,7 +56,7 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(owner_cli
     before = Contact.objects.count()
     _response, second = upload(owner_client, LINKEDIN, "Connections.csv")
     assert second.preview["counts"]["new"] == 0
-    assert second.preview["counts"]["unchanged"] == 5
+    assert second.preview["counts"]["unchanged"] == 6
     confirm(owner_client, second)
     assert second.result["created"] == 0
     assert Contact.objects.count() == before
@@ -61,7 +67,7 @@ def test_two_previews_of_one_file_confirmed_one_after_the_other_create_it_once(o
     _r, second = upload(owner_client, LINKEDIN, "Connections.csv")
     confirm(owner_client, first)
     confirm(owner_client, second)  # its preview said "new"; the write re-checks and finds them
-    assert Contact.objects.count() == 5
+    assert Contact.objects.count() == 6
     assert second.result["created"] == 0
 
 
@@ -97,7 +103,7 @@ def test_matches_are_left_alone_when_the_user_says_so(owner_client, owner):
     ada.refresh_from_db()
     assert ada.company == "Old company"
     assert job.result["skipped_matches"] == 1
-    assert Contact.objects.count() == 5
+    assert Contact.objects.count() == 6
 
 
 def test_a_match_by_name_and_company(owner_client, owner):
@@ -135,7 +141,7 @@ def test_confirming_twice_imports_once(owner_client, owner):
     confirm(owner_client, job)
     response = confirm(owner_client, job)
     assert response.status_code == 302
-    assert Contact.objects.count() == 5
+    assert Contact.objects.count() == 6
 
 
 def test_a_discarded_preview_is_gone_and_wrote_nothing(owner_client, owner):

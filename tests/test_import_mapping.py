@@ -43,13 +43,28 @@ def test_the_chosen_mapping_is_previewed_then_imported(owner_client, owner):
     assert [e.address for e in marie.emails.all()] == ["marie-anne@chimie.example"]
 
 
-def test_a_mapping_without_a_name_column_is_refused_with_a_message(owner_client):
+def test_a_mapping_with_neither_a_name_nor_an_email_column_is_refused_with_a_message(owner_client):
     _response, job = upload(owner_client, OTHER, "export.csv")
-    response = owner_client.post(mapping_url(job), {"column_1": "email"})
+    response = owner_client.post(mapping_url(job), {"column_2": "company", "column_3": "phone"})
     assert response.status_code == 400
-    assert "Choose at least one column holding a name" in response.content.decode()
+    assert "Choose at least one column holding a name (first, last or full name) or an email" in (
+        response.content.decode()
+    )
     job.refresh_from_db()
     assert job.status == ImportJob.Status.NEEDS_MAPPING
+
+
+def test_an_email_column_alone_imports_people_named_after_their_address(owner_client):
+    _response, job = upload(owner_client, OTHER, "export.csv")
+    owner_client.post(mapping_url(job), {"column_1": "email", "column_2": "company"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEWED
+    first = job.preview["entries"][0]
+    assert (first["name"], first["flags"]) == ("Marie Anne", ["name taken from the email address"])
+    assert "name taken from the email address" in owner_client.get(job.get_absolute_url()).content.decode()
+    confirm(owner_client, job)
+    marie = Contact.objects.get(emails__address="marie-anne@chimie.example")
+    assert (marie.first_name, marie.last_name, marie.company) == ("Marie", "Anne", "Académie")
 
 
 def test_a_mapping_to_an_unknown_field_is_refused(owner_client):

@@ -1,4 +1,4 @@
-"""vCard 3.0 and 4.0 through vobject: many cards, folded lines, quoted-printable, photos, bad cards."""
+"""vCard 3.0 and 4.0: many cards, folded lines, quoted-printable, photos, bad values and bad cards."""
 
 import datetime
 
@@ -17,11 +17,13 @@ pytestmark = pytest.mark.django_db
 def test_vcard_3_cards_with_folding_quoted_printable_and_a_photo(owner_client, owner):
     _response, job = upload(owner_client, V3, "contacts.vcf")
     assert job.file_format == "vcard"
-    assert job.preview["counts"]["new"] == 2
+    assert job.preview["counts"]["new"] == 3
     errors = {e["line"]: e["message"] for e in job.preview["entries"] if e["action"] == "error"}
-    assert errors == {
-        32: "birthday “sometime in spring” is not a date we can read (try 2021-03-05)",
-        38: "no name (a contact needs at least a first name)",
+    assert errors == {38: "no name and no email address (a contact needs one of them)"}
+    left_out = {e["line"]: e["left_out"] for e in job.preview["entries"] if e.get("left_out")}
+    assert left_out == {
+        1: ["photo left out: not kept in netcrm"],
+        32: ["birthday left out: not a date (“sometime in spring”)"],  # the person stays, the birthday goes
     }
     import_file(owner_client, V3, "again.vcf")  # the second upload is the one confirmed; nothing doubles
     marie = Contact.objects.get(last_name="Curie")
@@ -36,7 +38,8 @@ def test_vcard_3_cards_with_folding_quoted_printable_and_a_photo(owner_client, o
     jurgen = Contact.objects.get(last_name="Müller")
     assert jurgen.first_name == "Jürgen"
     assert jurgen.notes == "Grüße aus München. Wir sprachen über den Stand auf der Messe."
-    assert Contact.objects.count() == 2
+    assert Contact.objects.get(last_name="Birthday").birthday is None
+    assert Contact.objects.count() == 3
 
 
 def test_vcard_4_with_uri_phones_data_uri_photo_and_escaped_text(owner_client):
@@ -51,17 +54,16 @@ def test_vcard_4_with_uri_phones_data_uri_photo_and_escaped_text(owner_client):
     assert Contact.objects.get(last_name="Berners-Lee").location == "Cambridge, USA"
 
 
-def test_one_unreadable_card_is_one_error_and_the_rest_still_import():
+def test_an_unreadable_line_is_left_out_and_only_an_unended_card_is_an_error():
     text = (
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good One\r\nN:One;Good;;;\r\nEND:VCARD\r\n"
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nthis line has no colon\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Half Read\r\nthis line has no colon\r\nEND:VCARD\r\n"
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Never Ends\r\n"
     )
     parsed = parse_text(text, file_format="vcard", max_rows=10)
-    assert [r.full_name for r in parsed.rows] == ["Good One"]
-    assert [e.line for e in parsed.errors] == [6, 10]
-    assert "could not be read" in parsed.errors[0].message
-    assert parsed.errors[1].message == "the card has no END:VCARD"
+    assert [r.full_name for r in parsed.rows] == ["Good One", "Half Read"]
+    assert [item.text for item in parsed.rows[1].left_out] == ["line 9 left out: not a vCard property"]
+    assert [(e.line, e.message) for e in parsed.errors] == [(11, "the card has no END:VCARD")]
 
 
 def test_a_vcard_chosen_for_a_csv_is_refused_clearly(owner_client):

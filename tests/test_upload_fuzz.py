@@ -58,7 +58,9 @@ def encoded(text: str, encoding: str) -> bytes:
 @st.composite
 def hostile_csv(draw) -> bytes:
     header = draw(
-        st.sampled_from(["First Name,Last Name,Email Address", "first_name;last_name;emails", "Name\tE-mail"])
+        st.sampled_from(
+            ["First Name,Last Name,Email Address,Birthday", "first_name;last_name;emails;birthday", "Name\tE-mail"]
+        )
     )
     delimiter = "," if "," in header else (";" if ";" in header else "\t")
     rows = draw(st.lists(st.lists(hostile_text, min_size=1, max_size=4), max_size=12))

@@ -2,7 +2,6 @@
 pinned npm package vnu-jar) with zero errors; so do the fragments htmx swaps into them."""
 
 import json
-import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -80,16 +79,11 @@ def htmx_fragments(client: Client, objects: dict, user) -> dict[str, str]:
     for name, response in fragments.items():
         assert response.status_code == 200, f"{name} answered {response.status_code}"
         assert b"<html" not in response.content, f"{name} is a full page, not the fragment htmx expects"
-    return {name: FRAGMENT_SHELL.format(as_swapped(name, r.content.decode())) for name, r in fragments.items()}
-
-
-def as_swapped(name: str, html: str) -> str:
-    """A fragment as htmx places it: "show more" rows go into their section's list (the
-    out-of-band part after them goes to its own place)."""
-    if name != "board-show-more":
-        return html
-    rows, out_of_band = re.split(r"(?=<[^<>]*data-hx-swap-oob)", html, maxsplit=1)
-    return f"<ul>{rows}</ul>{out_of_band}"
+    documents = {name: response.content.decode() for name, response in fragments.items()}
+    # The next rows go into the section's list; what is swapped out of band goes where it belongs.
+    rows, oob, rest = documents["board-show-more"].partition('<div class="mt-2 no-print" id="snoozed-more"')
+    documents["board-show-more"] = f"<ul>{rows}</ul>{oob}{rest}"
+    return {name: FRAGMENT_SHELL.format(html) for name, html in documents.items()}
 
 
 def main_pages() -> tuple[dict[str, str], dict[str, str]]:
@@ -107,6 +101,7 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
         "dashboard": "/",
         "contacts": reverse("contacts:list"),
         "contacts-filtered": reverse("contacts:list") + "?q=ada",
+        "contacts-sorted": reverse("contacts:list") + "?status=overdue&sort=-last_contact",
         "contact": objects["contact"].get_absolute_url(),
         "contact-new": reverse("contacts:create"),
         "contact-edit": reverse("contacts:edit", args=[objects["contact"].pk]),
@@ -134,6 +129,10 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
     assert b"invalid-feedback" in with_errors.content
     pages["contact-form-errors"] = with_errors.content.decode()
     urls["contact-form-errors"] = reverse("contacts:create") + " (POST)"
+    confirm = client.post(reverse("contacts:bulk"), {"action": "delete", "select_all": "on", "q": "a"})
+    assert b"Delete " in confirm.content and confirm.status_code == 200
+    pages["contacts-bulk-delete"] = confirm.content.decode()
+    urls["contacts-bulk-delete"] = reverse("contacts:bulk") + " (POST)"
     pages.update(htmx_fragments(client, objects, user))
     anonymous = {"login": reverse("login"), "signup": reverse("signup"), "password-reset": reverse("password_reset")}
     pages.update(render_pages(Client(), anonymous))

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from contacts.importing.csv_headers import NAME_TARGETS
 from contacts.importing.formats import FORMATS, MAPPING_TARGETS
 from contacts.models import Classification
 
@@ -49,8 +50,10 @@ class MappingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         mapping = [cleaned.get(f"column_{i}", "") for i in range(self.column_count)]
-        if not {"first_name", "last_name", "full_name"} & set(mapping):
-            raise forms.ValidationError("Choose at least one column holding a name (first, last or full name).")
+        if not (NAME_TARGETS | {"email"}) & set(mapping):
+            raise forms.ValidationError(
+                "Choose at least one column holding a name (first, last or full name) or an email address."
+            )
         cleaned["column_mapping"] = mapping
         return cleaned
 

@@ -44,6 +44,26 @@ def check_open_jobs(owner) -> None:
         )
 
 
+def reads_in_background(*, size: int, text: str) -> bool:
+    """Whether a file is read and written by a worker rather than inside the web request: from
+    ``NETCRM_IMPORT_BACKGROUND_BYTES`` bytes (a one-card vCard can be megabytes) or
+    ``NETCRM_IMPORT_BACKGROUND_ROWS`` rows, whatever its line endings."""
+    if size >= settings.NETCRM_IMPORT_BACKGROUND_BYTES:
+        return True
+    return estimate_rows(text) >= settings.NETCRM_IMPORT_BACKGROUND_ROWS
+
+
+def check_column_count(count: int) -> None:
+    """The mapping page posts one choice per column: a file with more than it can take is
+    refused here, at upload, rather than failing when the mapping is submitted."""
+    limit = settings.NETCRM_IMPORT_MAX_COLUMNS
+    if count > limit:
+        raise ImportFileError(
+            f"The file has {count:,} columns; netcrm reads at most {limit:,}. "
+            "Remove the columns you do not need and upload it again."
+        )
+
+
 def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto") -> ImportJob:
     """Keep the upload and start reading it. Raises ``ImportFileError`` for a file we cannot take;
     writes no contact (that waits for ``confirm_import``)."""
@@ -60,11 +80,12 @@ def start_import(*, owner, file_name: str, raw: bytes, file_format: str = "auto"
         file_format=file_format,
         source_bytes=raw,
         encoding=encoding,
-        in_background=estimate_rows(text) >= settings.NETCRM_IMPORT_BACKGROUND_ROWS,
+        in_background=reads_in_background(size=len(raw), text=text),
         status=Status.PLANNING,
     )
     if file_format == "csv":
         job.headers = find_header(text).cells
+        check_column_count(len(job.headers))
         job.column_mapping = guess_mapping(job.headers)
         job.status = Status.NEEDS_MAPPING
     job.save()

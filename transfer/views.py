@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from contacts.importing import ImportFileError, decode_upload
 from contacts.importing.formats import find_header
-from contacts.importing.plan import ACTIONS
+from contacts.importing.plan import ACTIONS, LEFT_OUT
 from contacts.models import ImportJob
 from contacts.ownership import get_owned_or_404
 
@@ -96,13 +96,25 @@ def _preview_page(request, job: ImportJob) -> dict:
     entries = job.preview["entries"]
     if show in ACTIONS:
         entries = [entry for entry in entries if entry["action"] == show]
+    elif show == LEFT_OUT:
+        entries = [entry for entry in entries if entry.get("left_out") or entry.get("flags")]
     page = Paginator(entries, PREVIEW_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     counts = job.preview["counts"]
+    left_out = job.preview.get("left_out") or {}  # previews stored before this summary have none
     tabs = [("", "All rows", sum(counts.values()))]
     tabs += [(action, label, counts[action]) for action, label in ACTIONS.items() if counts.get(action)]
-    return {"counts": counts, "tabs": tabs, "page": page, "show": show, "query_without_page": query.urlencode()}
+    if left_out.get("rows_to_check"):
+        tabs.append((LEFT_OUT, "Left out or guessed", left_out["rows_to_check"]))
+    return {
+        "counts": counts,
+        "left_out": left_out,
+        "tabs": tabs,
+        "page": page,
+        "show": show,
+        "query_without_page": query.urlencode(),
+    }
 
 
 def import_progress(request, pk):

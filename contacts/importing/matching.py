@@ -67,7 +67,7 @@ class Matcher:
         for existing, new, keys, matched_by in (
             (self._by_email, self._new_by_email, [e.lower() for e in row.emails], BY_EMAIL),
             (self._by_linkedin, self._new_by_linkedin, [url] if url else [], BY_LINKEDIN),
-            (self._by_name, self._new_by_name, [name], BY_NAME),
+            (self._by_name, self._new_by_name, [] if row.name_from_email else [name], BY_NAME),
         ):
             for key in keys:
                 if key in existing:
@@ -81,4 +81,5 @@ class Matcher:
             self._new_by_email.setdefault(address.lower(), row.line)
         if url := normalize_linkedin_url(row.linkedin_url):
             self._new_by_linkedin.setdefault(url, row.line)
-        self._new_by_name.setdefault(name_key(row.first_name, row.last_name, row.company), row.line)
+        if not row.name_from_email:
+            self._new_by_name.setdefault(name_key(row.first_name, row.last_name, row.company), row.line)

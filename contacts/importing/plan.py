@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Callable
 
 from .formats import ParsedFile
+from .leftout import row_texts, summarise
 from .matching import Matcher, phone_key
-from .rows import FILL_ONLY_FIELDS, TEXT_FIELDS, ImportRow, normalize_linkedin_url
+from .rows import FILL_ONLY_FIELDS, NAME_FROM_EMAIL, TEXT_FIELDS, ImportRow, normalize_linkedin_url
 
 NEW = "new"
 UPDATE = "update"
@@ -26,6 +27,7 @@ ACTIONS = {
     DUPLICATE: "Repeated in the file",
     ERROR: "Error",
 }
+LEFT_OUT = "left_out"  # not an action: the rows (of any action) with values left out or a guessed name
 PROGRESS_EVERY = 1000
 
 Progress = Callable[[int, int], None]
@@ -34,6 +36,7 @@ Progress = Callable[[int, int], None]
 @dataclasses.dataclass
 class Plan:
     entries: list[dict]
+    left_out: dict = dataclasses.field(default_factory=lambda: summarise([]))  # for the whole file
 
     @property
     def counts(self) -> dict[str, int]:
@@ -41,7 +44,7 @@ class Plan:
         return {action: counted.get(action, 0) for action in ACTIONS}
 
     def to_json(self) -> dict:
-        return {"entries": self.entries, "counts": self.counts}
+        return {"entries": self.entries, "counts": self.counts, "left_out": self.left_out}
 
 
 def _changes(row: ImportRow, existing: dict, matched_by: str) -> dict[str, list]:
@@ -52,7 +55,9 @@ def _changes(row: ImportRow, existing: dict, matched_by: str) -> dict[str, list]
             continue
         if field in FILL_ONLY_FIELDS and old:
             continue
-        if field in ("first_name", "last_name") and (new.casefold() == (old or "").casefold()):
+        if field in ("first_name", "last_name") and (
+            row.name_from_email or new.casefold() == (old or "").casefold()
+        ):  # a name made up from the address never replaces the one the person has
             continue
         if field == "linkedin_url" and normalize_linkedin_url(new) == normalize_linkedin_url(old):
             continue
@@ -72,6 +77,10 @@ def build_plan(*, owner, parsed: ParsedFile, progress: Progress | None = None) -
     total = parsed.total
     for index, row in enumerate(parsed.rows):
         entry = {"line": row.line, "row": index, "name": row.full_name, "company": row.company}
+        if row.left_out:
+            entry["left_out"] = row_texts(row.left_out)
+        if row.name_from_email:
+            entry["flags"] = [NAME_FROM_EMAIL]
         match = matcher.find(row)
         if match is None:
             entry.update(action=NEW, emails=row.emails[:3], job_title=row.job_title)
@@ -102,4 +111,4 @@ def build_plan(*, owner, parsed: ParsedFile, progress: Progress | None = None) -
             progress(index, total)
     entries += [{"line": e.line, "action": ERROR, "message": e.message, "name": e.name} for e in parsed.errors]
     entries.sort(key=lambda entry: entry["line"])
-    return Plan(entries=entries)
+    return Plan(entries=entries, left_out=summarise(parsed.rows))

@@ -24,9 +24,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import EmailVerification
 from followups.models import DigestLog, FollowupPreferences
 
 from .content import DigestContent, build_digest, render_digest
+from .schedule import ADDRESS_NOT_VERIFIED
 
 # Errors worth retrying: the server refused or could not be reached; the message was not taken.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
@@ -80,22 +82,26 @@ class Taken:
     attempts: int  # this one included
     snapshot: dict | None
     email: str
+    email_verified: bool
     when_empty: bool  # the user wants the digest also when nobody is due
 
 
 def _take(log_id: int, now) -> Taken | None:
     """Move a claimed (or retrying) digest to ``sending`` and read its snapshot, the owner's
-    address and preference, in one statement (``UPDATE … RETURNING`` with two scalar subqueries,
-    PostgreSQL and SQLite 3.35+): a send is two round trips to the database, not three. None
-    when it is not claimed or retrying any more (another attempt has it, or it was handled)."""
-    log, user, prefs = (
-        connection.ops.quote_name(model._meta.db_table) for model in (DigestLog, get_user_model(), FollowupPreferences)
+    address (and whether it is verified) and preference, in one statement (``UPDATE …
+    RETURNING`` with scalar subqueries; PostgreSQL and SQLite 3.35+): a send is two round trips
+    to the database, not three. None when it is not claimed or retrying any more (another
+    attempt has it, or it was handled)."""
+    log, user, prefs, verification = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (DigestLog, get_user_model(), FollowupPreferences, EmailVerification)
     )
     sql = (
         f"UPDATE {log} SET state = %s, attempts = attempts + 1, attempt_started_at = %s, next_attempt_at = NULL"
         f" WHERE id = %s AND state IN (%s, %s)"
         f" RETURNING owner_id, attempts, content,"
         f" (SELECT email FROM {user} WHERE {user}.id = {log}.owner_id),"
+        f" (SELECT verified_email FROM {verification} WHERE {verification}.user_id = {log}.owner_id),"
         f" (SELECT digest_when_empty FROM {prefs} WHERE {prefs}.owner_id = {log}.owner_id)"
     )
     params = (DigestLog.State.SENDING, connection.ops.adapt_datetimefield_value(now), log_id,
@@ -105,9 +111,14 @@ def _take(log_id: int, now) -> Taken | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    owner_id, attempts, content, email, when_empty = row
+    owner_id, attempts, content, email, verified_email, when_empty = row
     snapshot = DigestLog._meta.get_field("content").from_db_value(content, None, connection)
-    return Taken(owner_id, attempts, snapshot, email or "", bool(when_empty))
+    # The rule is EmailVerification.is_verified's, asked of the values just read.
+    verified = (
+        verified_email is not None
+        and EmailVerification(user=get_user_model()(email=email or ""), verified_email=verified_email).is_verified
+    )
+    return Taken(owner_id, attempts, snapshot, email or "", verified, bool(when_empty))
 
 
 def deliver_digest(*, log_id: int) -> str:
@@ -123,8 +134,10 @@ def deliver_digest(*, log_id: int) -> str:
     if content is None:  # claimed without a snapshot (or with one of another shape): built now
         preferences = FollowupPreferences.objects.select_related("owner").get(owner_id=taken.owner_id)
         content = build_digest(owner=preferences.owner, preferences=preferences, now=now)
-    if not taken.email or (content.is_empty and not taken.when_empty):
-        reason = "no email address" if not taken.email else ""
+    # Checked again at send time: the address may have changed since the week was claimed.
+    unverified = bool(taken.email) and not taken.email_verified
+    if not taken.email or unverified or (content.is_empty and not taken.when_empty):
+        reason = ADDRESS_NOT_VERIFIED if unverified else "no email address" if not taken.email else ""
         DigestLog.objects.filter(pk=log_id).update(state=DigestLog.State.SKIPPED, error=reason, content=None)
         return "skipped"
     try:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.selectors import verified_user_ids
 from followups.models import DigestLog, FollowupPreferences
 from netcrm.dates import week_starting
 
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 # Users claimed, built and recorded per transaction: bounded memory and short row locks.
 CLAIM_BATCH = 500
+# A digest goes only to a verified address; the week of anyone else is recorded as skipped.
+ADDRESS_NOT_VERIFIED = "address not verified"
 
 
 def next_slot(*, after: datetime.datetime, zone, weekday: int, hour: int) -> datetime.datetime:
@@ -97,13 +100,21 @@ def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
                 "owner_id", flat=True
             )
         )
-        owners = [owner_id for _, owner_id in locked if owner_id not in already_claimed]
+        unclaimed = [owner_id for _, owner_id in locked if owner_id not in already_claimed]
+        verified = verified_user_ids(unclaimed)
+        owners = [owner_id for owner_id in unclaimed if owner_id in verified]
         snapshots = _snapshots(owners, zone, now)
+        skipped = [
+            DigestLog(owner_id=owner_id, week_starting=week, claimed_at=now, state=DigestLog.State.SKIPPED,
+                      error=ADDRESS_NOT_VERIFIED)
+            for owner_id in unclaimed if owner_id not in verified
+        ]  # fmt: skip
         DigestLog.objects.bulk_create(
             [
                 DigestLog(owner_id=owner_id, week_starting=week, claimed_at=now, content=snapshots.get(owner_id))
                 for owner_id in owners
-            ],
+            ]
+            + skipped,
             ignore_conflicts=True,
         )
         # Ours are the logs of this week stamped with this claim's moment (older ones stay as they were).

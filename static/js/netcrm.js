@@ -4,6 +4,8 @@
 //   <button data-print>                  prints the page
 //   <input data-select-on-focus>         selects its text when focused (a URL to copy)
 //   <form data-confirm="Really?">        asks before it is submitted
+//   <form data-bulk-form>                the contacts list's bulk bar (below); without this
+//                                        script it is a plain form with every field shown
 //   <a data-show-more data-hx-target=…>  after htmx appends the next rows, focus moves to the
 //                                        first of them (the link itself is replaced)
 (function () {
@@ -24,6 +26,78 @@
       event.preventDefault();
     }
   });
+
+  // The bulk bar: rows are ticked with [data-select-row] (form="bulk-form"), [data-select-page]
+  // ticks the whole page, [data-select-all-matching] selects every match of the filters (the
+  // rows then show ticked), and [data-bulk-action] shows only the [data-bulk-option] its
+  // option's data-needs names. Apply waits for an action and a selection.
+  function refreshBulkBar(form) {
+    const rows = Array.from(document.querySelectorAll("[data-select-row]"));
+    const everything = form.querySelector("[data-select-all-matching]");
+    const pageBox = document.querySelector("[data-select-page]");
+    const action = form.querySelector("[data-bulk-action]");
+    const ticked = rows.filter(function (row) { return row.checked; }).length;
+    const all = Boolean(everything && everything.checked);
+    const count = form.querySelector("[data-selected-count]");
+    if (all) {
+      count.textContent = "All " + everything.dataset.countText + " matching selected";
+    } else if (ticked) {
+      count.textContent = ticked + " selected";
+    } else {
+      count.textContent = everything ? "Tick contacts below, or" : "Tick contacts below";
+    }
+    if (pageBox) {
+      pageBox.checked = rows.length > 0 && ticked === rows.length;
+      pageBox.indeterminate = ticked > 0 && ticked < rows.length;
+    }
+    const chosen = action.selectedOptions[0];
+    const needs = (chosen && chosen.dataset.needs) || "";
+    form.querySelectorAll("[data-bulk-option]").forEach(function (option) {
+      option.hidden = option.dataset.bulkOption !== needs;
+    });
+    form.querySelector("[data-bulk-apply]").disabled = !(action.value && (ticked || all));
+  }
+
+  function setupBulkBar() {
+    const form = document.querySelector("[data-bulk-form]");
+    if (!form) {
+      return;
+    }
+    const pageBox = document.querySelector("[data-select-page]");
+    if (pageBox) {
+      pageBox.hidden = false;
+    }
+    refreshBulkBar(form);
+  }
+
+  document.addEventListener("change", function (event) {
+    const form = document.querySelector("[data-bulk-form]");
+    if (!form) {
+      return;
+    }
+    const target = event.target;
+    const rows = document.querySelectorAll("[data-select-row]");
+    const everything = form.querySelector("[data-select-all-matching]");
+    if (target.matches("[data-select-page]")) {
+      rows.forEach(function (row) { row.checked = target.checked; });
+      if (!target.checked && everything) {
+        everything.checked = false;
+      }
+    } else if (target.matches("[data-select-all-matching]")) {
+      rows.forEach(function (row) { row.checked = target.checked; });
+    } else if (target.matches("[data-select-row]")) {
+      if (!target.checked && everything) {
+        everything.checked = false;
+      }
+    } else if (!target.matches("[data-bulk-action]")) {
+      return;
+    }
+    refreshBulkBar(form);
+  });
+  // Also when the browser restores a page from its back-forward cache, ticks included.
+  window.addEventListener("pageshow", setupBulkBar);
+  setupBulkBar();
+
   let showingMore = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     const trigger = event.detail.elt;

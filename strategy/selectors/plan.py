@@ -5,15 +5,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from contacts.models import (
     Channel,
     Classification,
+    Contact,
     ContributionKind,
 )
 from contacts.ownership import group_by_owner
+from netcrm.counting import count_of
 
 from ..models import Plan, Purpose, Venue
 from .purposes_venues_events import purposes_with_counts
@@ -177,14 +179,25 @@ def _classification_items(classifications: list[Classification]) -> tuple[PlanIt
     return classify_item, frequency_item, message_item
 
 
-def classifications_for_plan(*, owner, now: datetime.datetime | None = None) -> QuerySet[Classification]:
-    """Live classifications with their contact count and how many are within their cadence."""
+def _contacts_counted(**conditions):
+    """How many of the classification's contacts meet ``conditions``: a correlated COUNT(*)
+    that reads one range of an index on (classification, next due moment) per classification,
+    instead of joining and grouping every contact of the network."""
+    return count_of(Contact.objects.filter(classification=OuterRef("pk"), **conditions))
+
+
+def classifications_with_cadence_counts(*, owner, now: datetime.datetime | None = None) -> QuerySet[Classification]:
+    """Live classifications with how many contacts have a cadence and how many are within it."""
     now = now or timezone.now()
     return Classification.objects.for_user(owner).annotate(
-        contact_count=Count("contacts"),
-        cadence_count=Count("contacts", filter=Q(contacts__next_due_at__isnull=False)),
-        within_cadence_count=Count("contacts", filter=Q(contacts__next_due_at__gt=now)),
+        cadence_count=_contacts_counted(next_due_at__isnull=False),
+        within_cadence_count=_contacts_counted(next_due_at__gt=now),
     )
+
+
+def classifications_for_plan(*, owner, now: datetime.datetime | None = None) -> QuerySet[Classification]:
+    """Live classifications with their contact count and how many are within their cadence."""
+    return classifications_with_cadence_counts(owner=owner, now=now).annotate(contact_count=_contacts_counted())
 
 
 def share_within_cadence(classification: Classification) -> int | None:
@@ -197,14 +210,27 @@ def share_within_cadence(classification: Classification) -> int | None:
 def plan_state(*, owner, plan: Plan | None = None, now: datetime.datetime | None = None) -> PlanState:
     """The plan with every item's status and the figures its page shows. Four queries: plan,
     purposes, classifications, venues."""
+    classifications = list(classifications_for_plan(owner=owner, now=now))
+    return _read_state(owner, plan, purposes_with_counts(owner=owner), classifications)
+
+
+def plan_summary(*, owner, classifications: list[Classification]) -> PlanState:
+    """The plan's state as ``plan_state`` has it, without the counts only the plan page shows
+    (contacts per purpose and per classification): for the dashboard's plan card and nudge.
+    The caller passes the classifications it read, each with ``cadence_count`` and
+    ``within_cadence_count`` (``classifications_with_cadence_counts``). Three queries: plan,
+    purposes, venues."""
+    purposes = Purpose.objects.for_user(owner).only("pk", "owner_id", "name", "is_main")
+    return _read_state(owner, None, purposes, classifications)
+
+
+def _read_state(owner, plan: Plan | None, purposes: QuerySet[Purpose], classifications: list) -> PlanState:
     if plan is None:
         plan = Plan.objects.for_user(owner).first() or Plan(owner=owner)
-    purposes = list(purposes_with_counts(owner=owner))
-    classifications = list(classifications_for_plan(owner=owner, now=now))
     for classification in classifications:
         classification.share_within_cadence = share_within_cadence(classification)
     venues = list(Venue.objects.for_user(owner).only("pk", "name", "kind"))
-    return _assemble(plan, purposes, classifications, venues)
+    return _assemble(plan, list(purposes), classifications, venues)
 
 
 def unfinished_plan_items(*, owner_ids) -> dict[int, list[str]]:

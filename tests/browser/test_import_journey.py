@@ -9,7 +9,10 @@ from playwright.sync_api import expect
 from contacts.models import Contact, ImportJob
 from tests.factories import PASSWORD, ClassificationFactory, UserFactory
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "import" / "linkedin_connections.csv"
+from .test_accessibility import blocking_violations, load_axe
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
+FIXTURE = FIXTURES / "linkedin_connections.csv"
 
 
 def log_in(page, username):
@@ -30,15 +33,47 @@ def test_upload_preview_and_confirm_a_linkedin_file(page, screenshot_dir):
     page.get_by_label("File").set_input_files(FIXTURE)
     page.get_by_role("button", name="Upload and preview").click()
     page.get_by_text("Ready to confirm").first.wait_for()
-    assert "“linus@example” is not a valid email address" in page.content()
+    assert "email address left out: not valid (“linus@example”)" in page.content()
     assert not Contact.objects.exists()
     page.screenshot(path=screenshot_dir / "preview-1280.png", full_page=True)
 
     page.get_by_label("Classification").select_option(label="Acquaintances")
     page.get_by_label("Tags").fill("linkedin")
-    page.get_by_role("button", name="Import 5 new").click()
-    page.get_by_text("5 new contacts").wait_for()
-    assert Contact.objects.filter(owner=user, classification__name="Acquaintances").count() == 5
+    page.get_by_role("button", name="Import 6 new").click()
+    page.get_by_text("6 new contacts").wait_for()
+    assert Contact.objects.filter(owner=user, classification__name="Acquaintances").count() == 6
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_preview_says_what_is_left_out_before_the_person_confirms(page, screenshot_dir, width):
+    UserFactory(username="outlooker")
+    load_axe(page)
+    log_in(page, "outlooker")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/import/")
+    page.get_by_label("File").set_input_files(FIXTURES / "outlook.csv")
+    page.get_by_role("button", name="Upload and preview").click()
+    summary = page.locator("#left-out-summary")
+    summary.wait_for()
+    assert (
+        summary.inner_text().splitlines()[0] == "2 fields left out: 1 birthday impossible, 1 email address not valid."
+    )
+    assert "1 name taken from an email address" in summary.inner_text()
+    wu = page.get_by_role("row").filter(has_text="Chien-Shiung Wu")
+    assert "birthday left out: impossible (“2/30/1912”)" in wu.inner_text()
+    murray = page.get_by_role("row").filter(has_text="Grace Murray")
+    assert "name taken from the email address" in murray.inner_text()
+    page.screenshot(path=screenshot_dir / f"preview-left-out-{width}.png", full_page=True)
+    assert blocking_violations(page) == []
+
+    page.get_by_role("link", name="See which rows").click()
+    page.wait_for_url("**show=left_out")
+    assert page.locator(".preview-left-out").count() == 2  # Wu's left-out values, Murray's guessed name
+    page.get_by_role("button", name="Import 3 new").click()
+    page.get_by_text("3 new contacts").wait_for()
+    assert Contact.objects.get(first_name="Chien-Shiung").birthday is None
 
 
 @pytest.mark.browser

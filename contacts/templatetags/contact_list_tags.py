@@ -1,0 +1,21 @@
+"""The contact list's sortable column headers."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("contacts/includes/sort_header.html", takes_context=True)
+def sort_header(context, key: str, label: str, css_class: str = ""):
+    """A column header linking to the list sorted by ``key``: ascending first, the other way
+    when already sorted by it; filters kept, back to page one. ``aria-sort`` says the current."""
+    current = context["sort"]
+    direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+    target = f"-{key}" if direction == "ascending" else key
+    return {
+        "label": label,
+        "css_class": css_class,
+        "direction": direction,
+        "url": "?" + context["filter_form"].query_string(sort=target),
+        "target_label": "descending" if target.startswith("-") else "ascending",
+    }

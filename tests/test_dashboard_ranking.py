@@ -1,0 +1,117 @@
+"""Today's outreach reads only a few contacts per classification, and the counts subtract the
+contacts put aside instead of checking each due one: both must show exactly what ranking and
+counting every contact from scratch shows."""
+
+import datetime
+import random
+from fractions import Fraction
+
+import pytest
+import time_machine
+
+from contacts.cadence import refresh_cadence
+from contacts.models import Contact
+from followups import services
+from followups.models import OutreachSkip, Reminder
+
+from .factories import ClassificationFactory, ContactFactory, InteractionFactory
+from .followup_factories import ReminderFactory
+from .test_dashboard import HOME, NOW, counts, today_names
+
+TODAY_STARTS = datetime.datetime(2026, 6, 17, tzinfo=datetime.UTC)  # the owner's zone is UTC
+TOMORROW_STARTS = TODAY_STARTS + datetime.timedelta(days=1)
+WEEK_ENDS = TODAY_STARTS + datetime.timedelta(days=7)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def mixed_network(owner, seed: int) -> None:
+    """Sixty people: two weekly classifications (so shares tie across them), a monthly one, one
+    without a frequency, people with a frequency of their own, whole-day gaps (so due moments
+    tie), and some put aside by a snooze, a dismissal of this due moment, or a skip today."""
+    rng = random.Random(seed)
+    groups = [
+        ClassificationFactory(owner=owner, name="Weekly A", contact_every_days=7, display_order=0),
+        ClassificationFactory(owner=owner, name="Weekly B", contact_every_days=7, display_order=1),
+        ClassificationFactory(owner=owner, name="Monthly", contact_every_days=30, display_order=2),
+        ClassificationFactory(owner=owner, name="Family", contact_every_days=None, display_order=3),
+        None,
+    ]
+    people = []
+    for index in range(60):
+        person = ContactFactory(
+            owner=owner,
+            first_name=f"P{index}",
+            classification=rng.choice(groups),
+            contact_every_days_override=rng.choice([7, 14, 30]) if rng.random() < 0.25 else None,
+            created_at=NOW - datetime.timedelta(days=400),
+        )
+        InteractionFactory(contact=person, occurred_at=NOW - datetime.timedelta(days=rng.randint(0, 90)))
+        people.append(person)
+    refresh_cadence(Contact.objects.filter(owner=owner))
+    due = list(Contact.objects.filter(owner=owner, next_due_at__isnull=False))
+    for person in rng.sample(due, 12):
+        way = rng.choice(["snoozed", "dismissed now", "dismissed before", "dismissed twice", "skipped"])
+        if way == "snoozed":
+            ReminderFactory(contact=person, state="snoozed", snoozed_until=NOW + datetime.timedelta(days=2))
+        elif way == "skipped":
+            OutreachSkip.objects.create(owner=owner, contact=person, skipped_on=NOW.date())
+        else:
+            moments = {
+                "dismissed now": [person.next_due_at],
+                "dismissed before": [person.next_due_at - datetime.timedelta(days=30)],
+                "dismissed twice": [person.next_due_at, person.next_due_at - datetime.timedelta(days=1)],
+            }[way]
+            for moment in moments:
+                ReminderFactory(contact=person, state="dismissed", due_at=moment)
+
+
+def put_aside(contact: Contact) -> bool:
+    return any(
+        reminder.kind == Reminder.Kind.CADENCE
+        and (reminder.state == "snoozed" or (reminder.state == "dismissed" and reminder.due_at >= contact.next_due_at))
+        for reminder in contact.reminders.all()
+    )
+
+
+def from_scratch(owner):
+    """Every contact of the owner looked at in Python: the ranked list and the counts."""
+    contacts = (
+        Contact.objects.filter(owner=owner, next_due_at__isnull=False)
+        .select_related("classification")
+        .prefetch_related("reminders", "outreach_skips")
+    )
+    kept = [contact for contact in contacts if not put_aside(contact)]
+    to_reach = []
+    for contact in kept:
+        skipped = any(skip.skipped_on == NOW.date() for skip in contact.outreach_skips.all())
+        if contact.next_due_at < TOMORROW_STARTS and not skipped:
+            late = NOW - contact.next_due_at
+            share = Fraction(late // datetime.timedelta(microseconds=1), 86_400_000_000 * contact.contact_every_days)
+            order = contact.classification.display_order if contact.classification else float("inf")
+            to_reach.append((-share, order, contact.pk, contact.first_name))
+    ranked = [name for *_, name in sorted(to_reach)]
+    overdue = sum(1 for contact in kept if contact.next_due_at < TODAY_STARTS)
+    this_week = sum(1 for contact in kept if TODAY_STARTS <= contact.next_due_at < WEEK_ENDS)
+    return ranked, overdue, this_week
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_todays_outreach_and_the_counts_match_looking_at_every_contact(owner_client, owner, seed):
+    mixed_network(owner, seed)
+    ranked, overdue, this_week = from_scratch(owner)
+    assert len(ranked) > 5  # enough due people for the smaller list sizes below to cut it
+    preferences = services.preferences_for(owner)
+    for size in (1, 3, 5, 20):
+        preferences.outreach_list_size = size
+        services.save_preferences(preferences=preferences)
+        response = owner_client.get(HOME)
+        assert today_names(response) == ranked[:size], f"list size {size}"
+    shown = counts(response)
+    assert (shown["overdue"], shown["week"]) == (overdue, this_week)
+    assert shown["snoozed"] == Reminder.objects.filter(owner=owner, state="snoozed").count()
