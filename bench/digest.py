@@ -5,6 +5,12 @@ ago, the rest recent), raises their reminders with the sweep, then times claimin
 user's week and building and sending every digest to Django's locmem backend, shared by a
 pool of worker processes (one per core, as Celery's worker runs by default).
 
+In the same run it times a floor: the same number of messages, of the same size, rendered
+with the same templates from prebuilt context dicts (real digests, built beforehand: no
+database) and handed to the locmem backend by the same pool, chunk for chunk. ``ratio`` is
+the total over the floor: what claiming, building, snapshots and the sends' queries cost on
+top of rendering and handing over the mail (target: 2 or less).
+
     make bench-digest
     make bench-digest ARGS="--users 500"
 """
@@ -68,7 +74,7 @@ def main():
     from contacts.cadence import refresh_cadence
     from contacts.models import Contact
     from followups.digest.delivery import deliver_digest
-    from followups.digest.schedule import claim_batches, claim_due_digests
+    from followups.digest.schedule import CLAIM_BATCH, claim_batches, claim_due_digests
     from followups.models import FollowupPreferences
     from followups.services import create_missing_preferences
     from followups.sweep import run_sweep
@@ -87,7 +93,9 @@ def main():
     due = Contact.objects.filter(next_due_at__lte=now).count()
     print(f"generated {args.users} users, {due / args.users:.1f} due contacts each, in {generating.seconds:.1f}s")
 
-    if os.environ.get("BENCH_PROFILE"):  # where the time goes, for one in ten digests
+    # where the time goes, for one in ten digests (BENCH_PROFILE=1, or a regular expression of the
+    # functions to list, e.g. BENCH_PROFILE=followups)
+    if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
 
@@ -97,7 +105,8 @@ def main():
         for claim in claim_due_digests(now=now):
             deliver_digest(log_id=claim.log_id)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        only = [] if os.environ["BENCH_PROFILE"] == "1" else [os.environ["BENCH_PROFILE"]]
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(*only, 35)
         print("bench digest: profiled=1 (profile run only; rerun without BENCH_PROFILE for figures)")
         return
 
@@ -105,10 +114,24 @@ def main():
     # slot, batch by batch, and each batch's sends are queued as soon as it commits, to a pool
     # of worker processes (Celery's default concurrency is the number of cores) that send while
     # the next batch is built.
+    #
+    # The floor is timed just before and just after (the machine's load drifts; the mean of the
+    # two brackets the run), by the same pool, in the same chunks as the sends: one per batch.
+    due_owner_ids = list(
+        FollowupPreferences.objects.filter(digest_enabled=True, next_digest_at__lte=now)
+        .order_by("pk")
+        .values_list("owner_id", flat=True)
+    )
+    contexts = _prebuilt_contexts(due_owner_ids[:: max(1, len(due_owner_ids) // 50)], now)
+    floor_chunks = [(min(CLAIM_BATCH, len(due_owner_ids) - start), contexts)
+                    for start in range(0, len(due_owner_ids), CLAIM_BATCH)]  # fmt: skip
     if os.environ.get("BENCH_SHOW_PARTS"):
         _time_parts()
     connections.close_all()  # the workers are forked now; each opens its own connection
+    load_before = os.getloadavg()[0]
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        with Timer() as floor_before:
+            pool.map(floor_chunk, floor_chunks)
         claims, sending, claim_queries = [], [], 0
         with Timer() as total:
             with CaptureQueriesContext(connection) as captured:
@@ -125,10 +148,17 @@ def main():
             claim_queries = len(captured)
             _print_parts("claim", len(claims))
             results = [result.get() for result in sending]
-    per_send = [seconds for timings, _, _ in results for seconds in timings]
-    sent = sum(count for _, count, _ in results)
+        with Timer() as floor_after:
+            floor_results = pool.map(floor_chunk, floor_chunks)
+    load_after = os.getloadavg()[0]
+    floor_seconds = (floor_before.seconds + floor_after.seconds) / 2
+    per_send = [seconds for timings, _, _, _ in results for seconds in timings]
+    sent = sum(count for _, count, _, _ in results)
     digests = max(1, len(claims))
-    send_queries = sum(queries for _, _, queries in results)
+    send_queries = sum(queries for _, _, queries, _ in results)
+    sent_bytes = sum(size for _, _, _, size in results) / max(1, sent)
+    floor_sent = sum(count for count, _ in floor_results)
+    floor_bytes = sum(size for _, size in floor_results) / max(1, floor_sent)
     queries_per_digest = (claim_queries + send_queries) / digests
     # A digest's cost: its share of the batched claim-and-build, plus its own send (median).
     build_share_ms = claiming_seconds / digests * 1000
@@ -143,9 +173,17 @@ def main():
     )
     print(f"total {total.seconds:.1f}s, sends overlapping the next batch's build (target: under 60 s)")
     print(f"per digest {median_ms:.1f} ms (its share of the claim and build + the median send)")
+    ratio = total.seconds / floor_seconds
+    print(
+        f"floor: {floor_sent} messages of {floor_bytes / 1000:.1f} KB (sent: {sent_bytes / 1000:.1f} KB) rendered "
+        f"from prebuilt contexts and handed to locmem by the same pool in {floor_before.seconds:.1f}s before "
+        f"and {floor_after.seconds:.1f}s after the run; total/floor {ratio:.2f} (target: 2 or less)"
+    )
+    print(f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores")
     print(
         f"bench digest: users={sent} total_s={total.seconds:.1f} per_digest_ms={median_ms:.1f} "
-        f"queries_per_digest={queries_per_digest:.1f}"
+        f"queries_per_digest={queries_per_digest:.1f} floor_s={floor_seconds:.1f} ratio={ratio:.2f} "
+        f"load_1m={load_after:.1f}"
     )
 
 
@@ -183,17 +221,67 @@ def send_chunk(log_ids):
     if log_ids and os.environ.get("BENCH_SHOW_SQL"):  # database time per statement, per digest
         for sql, seconds in sql_seconds.most_common():
             print(f"{seconds / len(log_ids) * 1000:6.2f} ms  {sql}")
-    return timings, len(mail.outbox), queries
+    return timings, len(mail.outbox), queries, sum(_message_bytes(message) for message in mail.outbox)
+
+
+def _message_bytes(message) -> int:
+    return len(message.body.encode()) + sum(len(content.encode()) for content, _ in message.alternatives)
+
+
+def _prebuilt_contexts(owner_ids, now) -> list[tuple[dict, dict]]:
+    """Real digests of a sample of the users, as the floor's template contexts and message headers."""
+    import zoneinfo
+
+    from followups.digest.content import build_digests, unsubscribe_url
+
+    contents = build_digests(owner_ids=owner_ids, zone=zoneinfo.ZoneInfo("UTC"), now=now).values()
+    return [
+        (
+            {"digest": content, "links": content.links()},
+            {"subject": content.subject, "unsubscribe": unsubscribe_url(content.owner_id), "zone": content.zone},
+        )
+        for content in contents
+    ]
+
+
+def floor_chunk(chunk):
+    """One worker process: render ``count`` digests from prebuilt contexts with the digest's
+    templates and hand them to the locmem backend, as ``deliver_digest`` does, without a database."""
+    from django.core import mail
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    count, contexts = chunk
+    mail.outbox = []
+    for index in range(count):
+        context, message_fields = contexts[index % len(contexts)]
+        with timezone.override(message_fields["zone"]):
+            text = render_to_string("followups/digest/email.txt", context)
+            html = render_to_string("followups/digest/email.html", context)
+        message = EmailMultiAlternatives(
+            subject=message_fields["subject"],
+            body=text,
+            to=["floor@example.com"],
+            headers={"List-Unsubscribe": f"<{message_fields['unsubscribe']}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )  # fmt: skip
+        message.attach_alternative(html, "text/html")
+        message.send()
+    return len(mail.outbox), sum(_message_bytes(message) for message in mail.outbox)
 
 
 # BENCH_SHOW_PARTS=1: wall time of the stages of a digest, per digest (nested stages overlap).
 PARTS = collections.Counter()
 STAGES = [
     ("followups.digest.schedule", "build_digests"),
-    ("followups.digest.content", "followup_boards"),
-    ("followups.digest.content", "week_plans"),
+    ("followups.digest.plan", "top_contacts"),
+    ("followups.digest.plan", "due_counts"),
+    ("followups.digest.plan", "promises_due"),
+    ("followups.digest.plan", "event_followups"),
+    ("followups.digest.plan", "week_plan_entries"),
     ("followups.digest.content", "unfinished_plan_items"),
-    ("followups.digest.content", "_group_by_classification"),
+    ("followups.digest.content", "_groups_and_counts"),
     ("followups.digest.content", "DigestContent.to_snapshot"),
     ("followups.digest.delivery", "DigestContent.from_snapshot"),
     ("followups.digest.delivery", "render_digest"),

@@ -64,7 +64,7 @@ SECTIONS = (
     ("promises", "Promises", "No open promises."),
 )
 SECTION_KEYS = tuple(key for key, _, _ in SECTIONS)
-_TOKEN = re.compile(r"^(-?\d{1,17})\.(\d{1,19})\.([cpr])(\d{1,19})$")
+_TOKEN = re.compile(r"^(-?\d{1,17})\.(\d{1,18})\.([cpr])(\d{1,18})$")  # ids within a bigint
 
 
 @dataclasses.dataclass(frozen=True)

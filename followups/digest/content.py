@@ -18,7 +18,6 @@ import dataclasses
 import datetime
 import functools
 import zoneinfo
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -27,7 +26,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import Truncator
 
 from contacts.models import Contact, Interaction
 from followups.models import FollowupPreferences
@@ -53,6 +51,12 @@ def owner_id_from_unsubscribe_token(token: str) -> int:
 
 
 @functools.cache
+def _path(name: str) -> str:
+    """``reverse`` once per URL name: a batch builds and sends hundreds of digests with the same links."""
+    return reverse(name)
+
+
+@functools.cache
 def _url_pattern(name: str) -> str:
     """``reverse`` once per URL name, then format: a digest has ~20 rows x 3 links, 10,000 times."""
     return reverse(name, args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
@@ -61,7 +65,7 @@ def _url_pattern(name: str) -> str:
 _PLACEHOLDER = 987654321
 
 
-def absolute_url_for(name: str, pk: int) -> str:
+def absolute_url_for(name: str, pk: int | str) -> str:
     return settings.SITE_URL + _url_pattern(name).format(pk)
 
 
@@ -75,15 +79,17 @@ NAME_CHARS = 80
 
 
 def _short(text: str | None, limit: int = TEXT_CHARS) -> str | None:
-    return Truncator(text).chars(limit) if text else text
+    return text if not text or len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _when(days_overdue: int, due_at: datetime.datetime, zone) -> str:
+@functools.lru_cache(maxsize=64)
+def _when(days_overdue: int, today: datetime.date) -> str:
+    """ "3 days overdue", "due today", "due Friday" (cached: every row of a batch shares today)."""
     if days_overdue > 0:
         return f"{days_overdue} day{'s' if days_overdue != 1 else ''} overdue"
     if days_overdue == 0:
         return "due today"
-    return f"due {date_format(timezone.localtime(due_at, zone), 'l')}"
+    return f"due {date_format(today - datetime.timedelta(days=days_overdue), 'l')}"
 
 
 @dataclasses.dataclass
@@ -101,21 +107,20 @@ class DigestRow:
     snooze_url: str | None
 
     @classmethod
-    def from_contact(cls, contact: Contact, today: datetime.date, zone) -> DigestRow:
-        """From a contact read by ``plan.top_contacts`` (with its annotations)."""
-        days_overdue = days_between(contact.next_due_at, today, zone)
+    def from_row(cls, row: dict, today: datetime.date, zone) -> DigestRow:
+        """From a row of ``plan.top_contacts``."""
+        days_overdue = days_between(row["next_due_at"], today, zone)
+        reminder_id = row["open_reminder_id"]
         return cls(
-            name=_short(contact.full_name, NAME_CHARS),
-            company=_short(contact.company, NAME_CHARS),
-            when=_when(days_overdue, contact.next_due_at, zone),
+            name=_short(f"{row['first_name']} {row['last_name']}".strip(), NAME_CHARS),
+            company=_short(row["company"], NAME_CHARS),
+            when=_when(days_overdue, today),
             days_overdue=days_overdue,
-            last_summary=_short(contact.last_summary),
-            last_next_step=_short(contact.last_next_step),
-            open_url=absolute_url_for("contacts:detail", contact.pk),
-            log_url=absolute_url_for("followups:log_interaction", contact.pk),
-            snooze_url=absolute_url_for("followups:snooze_week", contact.open_reminder_id)
-            if contact.open_reminder_id
-            else None,
+            last_summary=_short(row["last_summary"]),
+            last_next_step=_short(row["last_next_step"]),
+            open_url=absolute_url_for("contacts:detail", row["pk"]),
+            log_url=absolute_url_for("followups:log_interaction", row["pk"]),
+            snooze_url=absolute_url_for("followups:snooze_week", reminder_id) if reminder_id else None,
         )
 
 
@@ -181,17 +186,21 @@ class DigestContent:
 
     def links(self) -> dict:
         return {
-            "followups": absolute(reverse("followups:board")),
-            "settings": absolute(reverse("followups:preferences")),
+            "followups": absolute(_path("followups:board")),
+            "settings": absolute(_path("followups:preferences")),
             "unsubscribe": unsubscribe_url(self.owner_id),
         }
 
     def to_snapshot(self) -> dict:
-        """JSON-ready, for DigestLog.content."""
-        snapshot = dataclasses.asdict(self)
+        """JSON-ready, for DigestLog.content (by hand: ``dataclasses.asdict`` deep-copies every
+        value, a cost paid for 500 digests at a time)."""
+        snapshot = vars(self).copy()
         snapshot["today"] = self.today.isoformat()
-        for promise in snapshot["promises_due"]:
-            promise["due_on"] = promise["due_on"].isoformat()
+        snapshot["groups"] = [
+            {**vars(group), "rows": [vars(row).copy() for row in group.rows]} for group in self.groups
+        ]
+        snapshot["more_due"] = [vars(line).copy() for line in self.more_due]
+        snapshot["promises_due"] = [{**vars(p), "due_on": p.due_on.isoformat()} for p in self.promises_due]
         return snapshot
 
     @classmethod
@@ -211,7 +220,7 @@ class DigestContent:
 
 
 def unsubscribe_url(owner_id: int) -> str:
-    return absolute(reverse("followups:digest_unsubscribe", args=[unsubscribe_token(owner_id)]))
+    return absolute_url_for("followups:digest_unsubscribe", unsubscribe_token(owner_id))
 
 
 def _plan_order(classification_id, name, display_order) -> tuple:
@@ -221,40 +230,37 @@ def _plan_order(classification_id, name, display_order) -> tuple:
     return (0, display_order, name, classification_id)
 
 
-def _board_url(classification_id) -> str:
-    query = urlencode({"classification": classification_id if classification_id is not None else "none"})
-    return absolute(f"{reverse('followups:board')}?{query}")
+def _board_url(classification_id: int | None) -> str:
+    """The follow-ups page filtered by a classification (by "none": the unclassified)."""
+    wanted = classification_id if classification_id is not None else "none"
+    return absolute(f"{_path('followups:board')}?classification={wanted}")
 
 
-def _groups_and_counts(contacts: list[Contact], due: list[dict], today, zone):
+def _groups_and_counts(rows: list[dict], due: list[dict], today, zone):
     """The named people grouped by classification in the plan's order (ranked within each), and
     one "and N more" line per classification with people due whom the digest does not name."""
     groups: dict[int | None, ClassificationGroup] = {}
-    named: dict[int | None, int] = {}
     orders = {}
-    for contact in contacts:
-        classification = contact.classification
-        key = contact.classification_id
+    for row in rows:
+        key = row["classification_id"]
         if key not in groups:
             groups[key] = ClassificationGroup(
-                name=classification.name if classification else "Not classified",
-                guidance=_short(classification.message_guidance, 2 * TEXT_CHARS) if classification else "",
+                name=row["classification__name"] if key is not None else "Not classified",
+                guidance=_short(row["classification__message_guidance"] or "", 2 * TEXT_CHARS),
                 rows=[],
             )
-            orders[key] = _plan_order(
-                key, getattr(classification, "name", ""), getattr(classification, "display_order", 0)
-            )
-        groups[key].rows.append(DigestRow.from_contact(contact, today, zone))
-        named[key] = named.get(key, 0) + 1
+            orders[key] = _plan_order(key, row["classification__name"], row["classification__display_order"])
+        groups[key].rows.append(DigestRow.from_row(row, today, zone))
     more = []
     for count in sorted(due, key=lambda c: _plan_order(c["classification_id"], c["name"], c["display_order"])):
         key = count["classification_id"]
-        rest = count["due"] - named.get(key, 0)
+        named = len(groups[key].rows) if key in groups else 0
+        rest = count["due"] - named
         if rest <= 0:
             continue
         who = count["name"] if key is not None else "people without a classification"
         verb = "is" if rest == 1 else "are"
-        text = f"and {rest:,} more {who} {verb} due" if named.get(key) else f"{rest:,} {who} {verb} due"
+        text = f"and {rest:,} more {who} {verb} due" if named else f"{rest:,} {who} {verb} due"
         more.append(MoreDue(text=text, url=_board_url(key)))
     ordered = [groups[key] for key in sorted(groups, key=lambda key: orders[key])]
     return ordered, more
@@ -317,7 +323,7 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
         for entry in planned
     ]  # fmt: skip
     plan_items = (
-        [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(reverse("strategy:plan"))}]
+        [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(_path("strategy:plan"))}]
         if unfinished
         else []
     )
@@ -341,9 +347,9 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
         given_this_week=given_and_received.get("given", 0),
         received_this_week=given_and_received.get("received", 0),
         extra_sections=[
-            _section("Your plan for this week", week_items, planned_total, reverse("followups:plan_week"), counts=True),
-            _section("People you met at events", event_items, events_total, reverse("followups:board"), counts=True),
-            _section("Your networking plan", plan_items, len(plan_items), reverse("strategy:plan"), counts=False),
+            _section("Your plan for this week", week_items, planned_total, _path("followups:plan_week"), counts=True),
+            _section("People you met at events", event_items, events_total, _path("followups:board"), counts=True),
+            _section("Your networking plan", plan_items, len(plan_items), _path("strategy:plan"), counts=False),
         ],
     )
 
@@ -357,9 +363,10 @@ def _section(title: str, items: list[dict], total: int, more_path: str, *, count
             "counts": counts}  # fmt: skip
 
 
-def render_digest(content: DigestContent) -> tuple[str, str]:
-    """The plain-text and HTML bodies, with absolute links."""
-    context = {"digest": content, "links": content.links()}
+def render_digest(content: DigestContent, *, links: dict | None = None) -> tuple[str, str]:
+    """The plain-text and HTML bodies, with absolute links (``links``: ``content.links()``,
+    when the caller has them already)."""
+    context = {"digest": content, "links": links or content.links()}
     with timezone.override(content.zone):
         text = render_to_string("followups/digest/email.txt", context)
         html = render_to_string("followups/digest/email.html", context)

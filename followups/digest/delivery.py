@@ -14,17 +14,20 @@ once it is older than the send time limit, so the user sees it on Settings.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import smtplib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
-from followups.models import DigestLog
+from accounts.models import EmailVerification
+from followups.models import DigestLog, FollowupPreferences
 
-from .content import DigestContent, build_digest, render_digest, unsubscribe_url
+from .content import DigestContent, build_digest, render_digest
 from .schedule import ADDRESS_NOT_VERIFIED
 
 # Errors worth retrying: the server refused or could not be reached; the message was not taken.
@@ -45,13 +48,14 @@ def retry_delay(attempts: int) -> int:
 
 
 def build_message(content: DigestContent, *, to: str) -> EmailMultiAlternatives:
-    text, html = render_digest(content)
+    links = content.links()
+    text, html = render_digest(content, links=links)
     message = EmailMultiAlternatives(
         subject=content.subject,
         body=text,
         to=[to],
         headers={
-            "List-Unsubscribe": f"<{unsubscribe_url(content.owner_id)}>",
+            "List-Unsubscribe": f"<{links['unsubscribe']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
@@ -70,35 +74,80 @@ def _from_snapshot(snapshot: dict | None) -> DigestContent | None:
         return None
 
 
+@dataclasses.dataclass(frozen=True)
+class Taken:
+    """A digest this attempt moved to ``sending``, with what sending it needs."""
+
+    owner_id: int
+    attempts: int  # this one included
+    snapshot: dict | None
+    email: str
+    email_verified: bool
+    when_empty: bool  # the user wants the digest also when nobody is due
+
+
+def _take(log_id: int, now) -> Taken | None:
+    """Move a claimed (or retrying) digest to ``sending`` and read its snapshot, the owner's
+    address (and whether it is verified) and preference, in one statement (``UPDATE …
+    RETURNING`` with scalar subqueries; PostgreSQL and SQLite 3.35+): a send is two round trips
+    to the database, not three. None when it is not claimed or retrying any more (another
+    attempt has it, or it was handled)."""
+    log, user, prefs, verification = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (DigestLog, get_user_model(), FollowupPreferences, EmailVerification)
+    )
+    sql = (
+        f"UPDATE {log} SET state = %s, attempts = attempts + 1, attempt_started_at = %s, next_attempt_at = NULL"
+        f" WHERE id = %s AND state IN (%s, %s)"
+        f" RETURNING owner_id, attempts, content,"
+        f" (SELECT email FROM {user} WHERE {user}.id = {log}.owner_id),"
+        f" (SELECT verified_email FROM {verification} WHERE {verification}.user_id = {log}.owner_id),"
+        f" (SELECT digest_when_empty FROM {prefs} WHERE {prefs}.owner_id = {log}.owner_id)"
+    )
+    params = (DigestLog.State.SENDING, connection.ops.adapt_datetimefield_value(now), log_id,
+              DigestLog.State.CLAIMED, DigestLog.State.RETRYING)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    owner_id, attempts, content, email, verified_email, when_empty = row
+    snapshot = DigestLog._meta.get_field("content").from_db_value(content, None, connection)
+    # The rule is EmailVerification.is_verified's, asked of the values just read.
+    verified = (
+        verified_email is not None
+        and EmailVerification(user=get_user_model()(email=email or ""), verified_email=verified_email).is_verified
+    )
+    return Taken(owner_id, attempts, snapshot, email or "", verified, bool(when_empty))
+
+
 def deliver_digest(*, log_id: int) -> str:
     """Send the claimed digest ``log_id`` unless it was already handled. Returns the outcome:
     ``sent``, ``skipped`` (nothing due and the user does not want empty digests, or no email
     address), ``failed`` (the last retry failed too) or ``handled`` (another attempt got to it).
     Raises ``RetryLater`` after recording a refusal that is worth another try."""
     now = timezone.now()
-    taken = DigestLog.objects.filter(pk=log_id, state__in=(DigestLog.State.CLAIMED, DigestLog.State.RETRYING)).update(
-        state=DigestLog.State.SENDING, attempts=F("attempts") + 1, attempt_started_at=now, next_attempt_at=None
-    )
-    if not taken:
+    taken = _take(log_id, now)
+    if taken is None:
         return "handled"
-    log = DigestLog.objects.select_related("owner__followup_prefs", "owner__email_verification").get(pk=log_id)
-    owner, preferences = log.owner, log.owner.followup_prefs
+    content = _from_snapshot(taken.snapshot)
+    if content is None:  # claimed without a snapshot (or with one of another shape): built now
+        preferences = FollowupPreferences.objects.select_related("owner").get(owner_id=taken.owner_id)
+        content = build_digest(owner=preferences.owner, preferences=preferences, now=now)
     # Checked again at send time: the address may have changed since the week was claimed.
-    verification = getattr(owner, "email_verification", None)
-    unverified = bool(owner.email) and not (verification and verification.is_verified)
-    content = _from_snapshot(log.content) or build_digest(owner=owner, preferences=preferences, now=now)
-    if not owner.email or unverified or (content.is_empty and not preferences.digest_when_empty):
-        reason = ADDRESS_NOT_VERIFIED if unverified else "no email address" if not owner.email else ""
+    unverified = bool(taken.email) and not taken.email_verified
+    if not taken.email or unverified or (content.is_empty and not taken.when_empty):
+        reason = ADDRESS_NOT_VERIFIED if unverified else "no email address" if not taken.email else ""
         DigestLog.objects.filter(pk=log_id).update(state=DigestLog.State.SKIPPED, error=reason, content=None)
         return "skipped"
     try:
-        build_message(content, to=owner.email).send()
+        build_message(content, to=taken.email).send()
     except TRANSIENT_ERRORS as error:
         reason = f"{type(error).__name__}: {error}"
-        if log.attempts > settings.DIGEST_MAX_RETRIES:
+        if taken.attempts > settings.DIGEST_MAX_RETRIES:
             record_failure(log_id=log_id, error=error)
             return "failed"
-        countdown = retry_delay(log.attempts)
+        countdown = retry_delay(taken.attempts)
         DigestLog.objects.filter(pk=log_id, state=DigestLog.State.SENDING).update(
             state=DigestLog.State.RETRYING,
             error=reason,

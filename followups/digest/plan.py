@@ -38,12 +38,21 @@ def _overdue_first(day: Day) -> list:
     return [share.desc(), F("classification__display_order").asc(nulls_last=True), F("pk").asc()]
 
 
-def top_contacts(*, owner_ids, day: Day) -> dict[int, list[Contact]]:
+# What the digest shows of each person named (dicts, not models: 500 users' plans at a time).
+TOP_CONTACT_FIELDS = (
+    "pk", "owner_id", "first_name", "last_name", "company", "next_due_at", "classification_id",
+    "classification__name", "classification__message_guidance", "classification__display_order",
+    "last_summary", "last_next_step", "open_reminder_id",
+)  # fmt: skip
+
+
+def top_contacts(*, owner_ids, day: Day) -> dict[int, list[dict]]:
     """Each user's first ``digest_size`` contacts due this week, in the dashboard's order, with
     where we left off (``last_summary``, ``last_next_step``) and their open cadence reminder
-    (``open_reminder_id``, for "snooze a week"). Two queries: ranked and cut in SQL, then the
-    chosen few read with their details (two plain queries rather than ``pk IN (ranked)``, which
-    the planner may run as a loop that ranks everyone again for every contact)."""
+    (``open_reminder_id``, for "snooze a week"), as TOP_CONTACT_FIELDS dicts. Two queries:
+    ranked and cut in SQL, then the chosen few read with their details (two plain queries
+    rather than ``pk IN (ranked)``, which the planner may run as a loop that ranks everyone
+    again for every contact)."""
     ranked = (
         due_this_week(owner_ids=owner_ids, day=day)
         .annotate(
@@ -57,10 +66,11 @@ def top_contacts(*, owner_ids, day: Day) -> dict[int, list[Contact]]:
     open_reminder = Reminder.objects.filter(
         contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, state=Reminder.State.OPEN, commitment__isnull=True
     ).values("pk")[:1]
-    chosen = with_last_interaction(
-        Contact.objects.filter(pk__in=chosen_ids).select_related("classification"), contact_path=""
-    ).annotate(open_reminder_id=Subquery(open_reminder))
-    return group_by_owner(chosen.order_by("owner_id", *_overdue_first(day)))
+    chosen = with_last_interaction(Contact.objects.filter(pk__in=chosen_ids), contact_path="").annotate(
+        open_reminder_id=Subquery(open_reminder)
+    )
+    rows = chosen.order_by("owner_id", *_overdue_first(day)).values(*TOP_CONTACT_FIELDS)
+    return group_by_owner(rows, lambda row: row["owner_id"])
 
 
 def due_counts(*, owner_ids, day: Day) -> dict[int, list[dict]]:
