@@ -48,11 +48,15 @@ INSTALLED_APPS = [
     "health",
     "axes",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, pinned in requirements.txt (never a CDN)
     "accounts",
     "contacts",
     "strategy",
     "followups",
     "transfer",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +265,57 @@ if not CACHE_URL:
     # The embedded default's file cache has no atomic increment, so a burst may pass a few
     # more than the limit; that is acceptable on a laptop, and Redis is used everywhere else.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# The REST API (api/): personal access tokens (Authorization: Bearer …) for other programs, the
+# browser's session (with CSRF) for the docs page. JSON only: DRF's browsable pages run inline
+# script, which the Content-Security-Policy refuses. Requests are counted per token (per user for
+# a session) in the cache; with the cache down nothing is limited (fails open).
+API_REQUESTS_PER_MINUTE_PER_TOKEN = env_int("API_REQUESTS_PER_MINUTE_PER_TOKEN", 120)
+API_ANONYMOUS_REQUESTS_PER_MINUTE = env_int("API_ANONYMOUS_REQUESTS_PER_MINUTE", 30)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",  # first: its challenge makes a 401, not a 403
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScopeAllows",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PerTokenThrottle", "api.throttles.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": f"{API_REQUESTS_PER_MINUTE_PER_TOKEN}/min",
+        "anon": f"{API_ANONYMOUS_REQUESTS_PER_MINUTE}/min",
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "netcrm API",
+    "DESCRIPTION": (
+        "Your network, for scripts, phones and automation: contacts, classifications, tags, interactions, "
+        "reminders, promises, who is due and whom to reach out to today. Authenticate with a personal access "
+        "token from Settings: `Authorization: Bearer <token>`. Times are in your time zone (Settings)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No "valid" badge: it would ask a validator on the internet about the schema.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "InteractionKindEnum": "contacts.models.InteractionKind",
+        "ReminderKindEnum": "followups.models.Reminder.Kind",
+        "ReminderStateEnum": "followups.models.Reminder.State",
+        "PromiseStateEnum": "followups.models.Commitment.State",
+    },
+}
 # The column-mapping page posts one field per column of a CSV: files with more columns are
 # refused at upload, and a page with the most columns allowed must still fit in one POST.
 NETCRM_IMPORT_MAX_COLUMNS = env_int("NETCRM_IMPORT_MAX_COLUMNS", 1000)

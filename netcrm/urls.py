@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("plan/", include("strategy.urls")),
+    path("api/", include("api.urls")),
+    path("settings/api-tokens/", include("api.token_urls")),
     path("", include("transfer.urls")),
     path("", include("followups.urls")),
     path("", dashboard_views.home, name="home"),
