@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from contacts import services as contact_services
 from contacts.forms import MAX_EMAILS, MAX_PHONES, ClassificationForm, ContactForm, InteractionForm
-from contacts.models import Classification, Contact, Interaction, Tag
+from contacts.models import Classification, Contact, Interaction, InteractionKind, Tag
 from followups import services as followup_services
 
 from ..page_forms import check, current_values
@@ -172,6 +172,11 @@ class InteractionSerializer(serializers.ModelSerializer):
         read_only=True, help_text="The contact, with its last interaction and next due moment after this write."
     )
     occurred_at = serializers.DateTimeField(required=False, help_text="When it happened; now if left out.")
+    kind = serializers.ChoiceField(
+        choices=InteractionKind.choices,
+        required=False,
+        help_text="If left out, the classification's preferred channel, else a meeting (as the page's form starts).",
+    )
     settled_reminders = serializers.PrimaryKeyRelatedField(
         source="resolved_reminders",
         many=True,
@@ -185,11 +190,12 @@ class InteractionSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
     def validate(self, attrs):
-        values = current_values(self.instance, InteractionForm.Meta.fields)
-        if self.instance is None:
-            values["occurred_at"] = timezone.now()
-        values.update(attrs)
         contact = self.instance.contact if self.instance is not None else self.context["contact"]
+        values = current_values(self.instance, InteractionForm.Meta.fields)
+        if self.instance is None:  # what the page's log form starts with
+            channel = contact.classification.preferred_channel if contact.classification_id else ""
+            values.update(occurred_at=timezone.now(), kind=channel or InteractionKind.MEETING)
+        values.update(attrs)
         form = InteractionForm(values, instance=self.instance, owner=self.context["request"].user, contact=contact)
         self.form = check(form)
         return attrs

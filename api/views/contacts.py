@@ -122,7 +122,8 @@ class TagViewSet(InOwnersZone, viewsets.ModelViewSet):
     lookup_value_converter = "int"
 
     def get_queryset(self):
-        return selectors.tags_for(owner=self.request.user).annotate(contact_count=Count("contacts"))
+        tags = selectors.tags_for(owner=self.request.user).annotate(contact_count=Count("contacts"))
+        return tags.order_by("name", "pk")
 
     @extend_schema(responses={201: TagSerializer, 200: TagSerializer})
     def create(self, request, *args, **kwargs):
