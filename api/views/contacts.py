@@ -164,6 +164,10 @@ class ContactInteractionViewSet(InOwnersZone, mixins.ListModelMixin, mixins.Crea
             self._contact = get_owned_or_404(queryset, self.request.user, pk=self.kwargs["contact_pk"])
         return self._contact
 
+    def create(self, request, *args, **kwargs):
+        self.contact()  # someone else's contact is a 404 before the body is even read
+        return super().create(request, *args, **kwargs)
+
     def get_queryset(self):
         return self.contact().interactions.select_related("contact").prefetch_related("resolved_reminders")
 
