@@ -1,6 +1,6 @@
 """/api/v1/ (the REST API), /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -13,6 +13,7 @@ from .views.contacts import (
 )
 from .views.docs import ApiDocsView
 from .views.followups import DueView, OutreachTodayView, PromiseViewSet, ReminderViewSet
+from .views.not_found import NoSuchEndpoint
 
 app_name = "api"
 
@@ -39,4 +40,5 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
+    re_path(r"", NoSuchEndpoint.as_view(), name="no-such-endpoint"),  # last: whatever else is asked
 ]

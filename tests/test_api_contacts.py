@@ -333,3 +333,18 @@ class TestInteractions:
         assert api.delete(reverse("api:interaction-detail", args=[old.pk])).status_code == 204
         contact.refresh_from_db()
         assert contact.last_interaction_at == now - datetime.timedelta(days=40)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, detail",
+    [
+        ("/api/v1/contact/", "No such API endpoint; see /api/docs/."),
+        ("/api/v1/contacts/ada/", "No such API endpoint; see /api/docs/."),
+        ("/api/v1/contacts", "No such API endpoint; API addresses end with a slash: /api/v1/contacts/"),
+    ],
+    ids=["typo", "not an id", "no slash"],
+)
+def test_an_address_the_api_does_not_have_is_a_404_in_json(api, path, detail):
+    response = api.get(path)
+    assert response.status_code == 404 and response.json() == {"detail": detail}

@@ -150,7 +150,7 @@ class TagSerializer(serializers.ModelSerializer):
             (self.instance,) = contact_services.get_or_create_tags(
                 owner=self.context["request"].user, names=[self.validated_data["name"]]
             )
-        else:
+        elif "name" in self.validated_data:
             self.instance.name = self.validated_data["name"]
             self.instance.save(update_fields=["name"])
         return self.instance
