@@ -133,6 +133,10 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
     assert b"Delete " in confirm.content and confirm.status_code == 200
     pages["contacts-bulk-delete"] = confirm.content.decode()
     urls["contacts-bulk-delete"] = reverse("contacts:bulk") + " (POST)"
+    created = client.post(reverse("api_tokens:create"), {"name": "phone", "scope": "read"})
+    assert created.status_code == 200 and b"only time it is shown" in created.content
+    pages["api-token-created"] = created.content.decode()
+    urls["api-token-created"] = reverse("api_tokens:create") + " (POST)"
     pages.update(htmx_fragments(client, objects, user))
     anonymous = {"login": reverse("login"), "signup": reverse("signup"), "password-reset": reverse("password_reset")}
     pages.update(render_pages(Client(), anonymous))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from api.tokens import create_token
 from contacts.cadence import refresh_cadence
 from contacts.models import Contact
 from contacts.services import log_interaction
@@ -113,6 +114,7 @@ def build_network(user) -> dict[str, object]:
     if snoozed is not None:
         followup_services.snooze(reminder=snoozed, until=timezone.now() + datetime.timedelta(days=3))
     followup_services.regenerate_calendar_token(user=user)
+    create_token(owner=user, name="phone", scope="read")  # Settings lists it
     return {"contact": ada, "venue": venue, "event": Event.objects.get(owner=user, name="June breakfast")}
 
 
