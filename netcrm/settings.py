@@ -291,6 +291,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # An anonymous client is counted by REMOTE_ADDR, as django-axes counts logins: a client-sent
+    # X-Forwarded-For would let anyone pick a new address per request (behind a proxy, pass the client's).
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "netcrm API",

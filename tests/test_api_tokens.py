@@ -199,6 +199,15 @@ class TestThrottling:
         with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
             assert api.get(CONTACTS).status_code == 200
 
+    def test_anonymous_clients_are_counted_by_their_address_whatever_they_claim(self, settings, db):
+        rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**rates, "anon": "2/min"}}
+        docs = reverse("api:docs")
+        claims = ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
+        statuses = [APIClient().get(docs, HTTP_X_FORWARDED_FOR=claim).status_code for claim in claims]
+        assert statuses == [200, 200, 429]
+        assert APIClient().get(docs, REMOTE_ADDR="203.0.113.9").status_code == 200  # another address
+
     def test_with_the_cache_down_nothing_is_limited(self, owner, three_a_minute, cache_down):
         api = token_client(owner)
         assert {api.get(CONTACTS).status_code for _ in range(5)} == {200}

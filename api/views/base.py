@@ -17,6 +17,13 @@ class InOwnersZone:
         super().initial(request, *args, **kwargs)
         if isinstance(request.auth, ApiToken):
             timezone.activate(preferences_for(request.user).zone)
+            self.zone_activated = True
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The body is serialized by now; the zone must not outlive the request in this thread.
+        if getattr(self, "zone_activated", False):
+            timezone.deactivate()
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def today(self) -> Day:
         return Day.of(timezone.now(), timezone.get_current_timezone())
