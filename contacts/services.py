@@ -244,11 +244,13 @@ def delete_contacts(*, contacts: QuerySet[Contact]) -> int:
 
 def get_or_create_tags(*, owner, names: Iterable[str]) -> list[Tag]:
     """The owner's tags of these names (any case), created when missing. Matched with the same
-    LOWER() as the unique constraint, and a name created at the same moment by another request
-    is read back instead of failing."""
+    LOWER() as the unique constraint, the database's on both sides (Python's str.lower folds
+    letters the database's collation may not, and the lookup would then miss the row the
+    constraint finds), and a name created at the same moment by another request is read back
+    instead of failing."""
     tags = []
     for name in dict.fromkeys(n.strip()[:50] for n in names if n.strip()):
-        same_name = Tag.objects.for_user(owner).alias(lower_name=Lower("name")).filter(lower_name=name.lower())
+        same_name = Tag.objects.for_user(owner).alias(lower_name=Lower("name")).filter(lower_name=Lower(Value(name)))
         tag = same_name.first()
         if tag is None:
             try:

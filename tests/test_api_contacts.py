@@ -161,6 +161,14 @@ class TestContactWrites:
         assert contact.owner == owner and contact.next_due_at == contact.created_at + datetime.timedelta(days=30)
         assert Tag.objects.filter(owner=owner).count() == 2
 
+    def test_a_tag_matched_in_any_case_the_database_folds_is_that_tag(self, api, owner):
+        # Found by Schemathesis: Python lowercases "Â", PostgreSQL's C collation does not, so a lookup
+        # by Python's lowercase missed the tag the unique constraint then found (a 500).
+        TagFactory(owner=owner, name="wÂ")
+        response = api.post(CONTACTS, {"first_name": "Ada", "tags": ["WÂ"]})
+        assert response.status_code == 201, response.content
+        assert response.json()["tags"] == ["wÂ"] and Tag.objects.filter(owner=owner).count() == 1
+
     def test_errors_name_the_field_and_nothing_is_written(self, api, owner):
         response = api.post(
             CONTACTS,

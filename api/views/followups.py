@@ -158,7 +158,8 @@ class DueView(InOwnersZone, APIView):
         params = query(DueQuery, request)
         classifications = board.board_classifications(owner=request.user)
         board_query = board.BoardQuery.from_params(request.query_params, classifications=classifications)
-        if params.get("classification", "none") != "none" and board_query.classification is None:
+        wanted = params.get("classification")
+        if wanted and wanted != "none" and board_query.classification is None:
             raise serializers.ValidationError({"classification": ["You have no classification with this id."]})
         if params.get("after") and board_query.after is None:
             raise serializers.ValidationError({"after": ["Use the `next` link of the previous page."]})
