@@ -144,7 +144,7 @@ class Contact(models.Model):
             models.Index(fields=["owner", "next_due_at"], name="contact_owner_due_idx"),
             models.Index(fields=["next_due_at"], name="contact_due_idx", condition=models.Q(next_due_at__isnull=False)),
             # The dashboard: how many of a classification are within their cadence, and the
-            # earliest due of a classification (followups.dashboard), read from index ranges.
+            # earliest due of a classification (followups.dashboard.selectors), read from index ranges.
             models.Index(fields=["classification", "next_due_at"], name="contact_classification_due_idx"),
             models.Index(
                 fields=["owner", "next_due_at"],

@@ -7,6 +7,6 @@ class FollowupsConfig(AppConfig):
     def ready(self):
         from contacts import bulk_actions
 
-        from .contact_bulk_actions import ADD_TO_WEEK_PLAN
+        from .dashboard.bulk_actions import ADD_TO_WEEK_PLAN
 
         bulk_actions.register(ADD_TO_WEEK_PLAN)

@@ -63,7 +63,7 @@ class FollowupPreferences(models.Model):
     )
     # The next weekly slot in UTC; the scheduler claims a digest by moving it forward.
     next_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The secret in the user's calendar feed URL (followups.calendar); none until they create
+    # The secret in the user's calendar feed URL (followups.calendar.feed); none until they create
     # one. Kept in clear because the settings page shows the URL; regenerating replaces it.
     calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 

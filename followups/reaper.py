@@ -75,7 +75,7 @@ def reap_stranded(*, now: datetime.datetime | None = None, queue: Callable[[int]
     """One pass of the reaper. ``queue(log_id) -> bool`` hands a digest to be sent (the Celery
     queue by default; the cron command may send it in-process). Idempotent; safe to run
     concurrently with the sends and with another reaper."""
-    from .digests import queue_send
+    from .digest.jobs import queue_send
 
     now = now or timezone.now()
     return ReapResult(

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from health.heartbeats import records_heartbeat
 
-from . import digests
+from .digest import jobs as digest_jobs
 from .digest.delivery import RetryLater, deliver_digest
 from .reaper import reap_stranded as reap
 from .sweep import run_sweep
@@ -28,7 +28,7 @@ def raise_reminders() -> dict:
 @shared_task(name="followups.tasks.schedule_digests", acks_late=True, **limits(settings.DIGEST_SCHEDULER_TIME_LIMIT))
 @records_heartbeat("schedule-digests")
 def schedule_digests() -> int:
-    return len(digests.claim_and_queue())
+    return len(digest_jobs.claim_and_queue())
 
 
 @shared_task(

@@ -341,7 +341,7 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): only the app's own scripts, styles and requests; no inline
 # script or style (htmx's indicator style is off, see base.html; its rules are in netcrm.css).
 # data: images are Bootstrap's inline SVG icons (form-select arrow, navbar toggler). The admin's
-# few inline attributes and the digest preview: netcrm/content_security.py, followups/views.py.
+# few inline attributes and the digest preview: netcrm/content_security.py, followups/digest/views.py.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

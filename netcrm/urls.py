@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from followups import dashboard_views
+from followups.dashboard import views as dashboard_views
 from health.views import health
 
 urlpatterns = [

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Contact, ImportJob
-from followups import digests
 from followups import tasks as followup_tasks
+from followups.digest import jobs as digest_jobs
 from followups.models import DigestLog
 from followups.reaper import reap_stranded
 from netcrm.celery import app
@@ -113,7 +113,7 @@ def test_digests_claimed_while_the_broker_is_down_wait_claimed_and_are_queued_by
         make_user_with_due_contacts("ada", due=2)
     broker.down()
     with travel(MONDAY_9_UTC), django_capture_on_commit_callbacks(execute=True):
-        [claim] = digests.claim_and_queue()  # no exception: the scheduler goes on
+        [claim] = digest_jobs.claim_and_queue()  # no exception: the scheduler goes on
     assert DigestLog.objects.get(pk=claim.log_id).state == DigestLog.State.CLAIMED
 
     broker.up()

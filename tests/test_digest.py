@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from contacts.cadence import refresh_cadence
 from contacts.models import Contact
-from followups import digests, services
+from followups import services
+from followups.digest import jobs as digest_jobs
 from followups.digest.content import build_digest, unsubscribe_token
 from followups.digest.schedule import claim_due_digests
 from followups.models import DigestLog, FollowupPreferences
@@ -68,7 +69,7 @@ class TestSending:
             grace = make_user_with_due_contacts("grace", due=1)
         with travel(MONDAY_9_UTC):
             run_sweep()
-            results = digests.claim_and_send_now()
+            results = digest_jobs.claim_and_send_now()
         assert sorted(outcome for _, outcome in results) == ["sent", "sent"]
         by_recipient = {tuple(m.rcpt_tos): parsed(m) for m in smtp_server.messages}
         assert set(by_recipient) == {(ada.email,), (grace.email,)}
@@ -95,15 +96,15 @@ class TestSending:
         with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
             make_user_with_due_contacts("ada")
         with travel(MONDAY_9_UTC):
-            digests.claim_and_send_now()
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
             call_command("send_digests")
         with travel(MONDAY_9_UTC + datetime.timedelta(days=2)):
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         assert len(mail.outbox) == 1
         assert DigestLog.objects.get().state == "sent"
         with travel(MONDAY_9_UTC + datetime.timedelta(days=7)):
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         assert len(mail.outbox) == 2  # and the next week, again once
 
     def test_an_empty_week_follows_the_users_choice(self):
@@ -111,7 +112,7 @@ class TestSending:
             make_user_with_due_contacts("quiet", due=0, when_empty=False)
             make_user_with_due_contacts("keen", due=0, when_empty=True)
         with travel(MONDAY_9_UTC):
-            outcomes = {claim.owner_id: outcome for claim, outcome in digests.claim_and_send_now()}
+            outcomes = {claim.owner_id: outcome for claim, outcome in digest_jobs.claim_and_send_now()}
         assert sorted(outcomes.values()) == ["sent", "skipped"]
         assert [m.to for m in mail.outbox] == [["keen@example.com"]]
         assert mail.outbox[0].subject == "Your networking week: nobody is due"
@@ -127,7 +128,7 @@ class TestSending:
             contribution_direction="given", contribution_kind="introduction",
         )  # fmt: skip
         with travel(MONDAY_9_UTC + datetime.timedelta(days=7)):
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         body = mail.outbox[0].body
         assert "Send the hiring article" in body
         assert "you gave 1 and received 0" in body
@@ -139,7 +140,7 @@ class TestSending:
         services.add_to_week_plan(owner=user, contacts=[first, second], week_starting=datetime.date(2026, 6, 15))
         with travel(MONDAY_9_UTC):
             services.log_interaction(contact=first, summary="Coffee")
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         section = mail.outbox[0].body.split("== Your plan for this week ==")[1]
         assert f"☑ {first.full_name}" in section
         assert f"☐ {second.full_name}" in section
@@ -152,7 +153,7 @@ class TestSending:
             PersonMetFactory(event=event, contact=met)
         with travel(MONDAY_9_UTC):
             assert run_sweep().event_followups_raised == 1
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         text = mail.outbox[0].body
         assert "== People you met at events ==" in text
         assert "Linus Met" in text.split("== People you met at events ==")[1]
@@ -163,14 +164,14 @@ class TestSending:
         with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
             user = make_user_with_due_contacts("ada", digest_enabled=False)
         with travel(MONDAY_9_UTC):
-            assert digests.claim_and_send_now() == []
+            assert digest_jobs.claim_and_send_now() == []
         assert mail.outbox == []
         assert not DigestLog.objects.filter(owner=user).exists()
 
     def test_users_without_preferences_get_the_monday_default(self):
         with travel(MONDAY_9_UTC - datetime.timedelta(days=3)):
             UserFactory(username="admin-made", email="am@example.com")
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         prefs = FollowupPreferences.objects.get(owner__username="admin-made")
         assert prefs.next_digest_at == datetime.datetime(2026, 6, 15, 8, 0, tzinfo=datetime.UTC)
 
@@ -188,9 +189,9 @@ class TestLocalHour:
         with travel(datetime.datetime(2026, 6, 10, tzinfo=datetime.UTC)):
             make_user_with_due_contacts("far", zone=zone)
         with travel(first_due_utc - datetime.timedelta(minutes=1)):
-            assert digests.claim_and_send_now() == []
+            assert digest_jobs.claim_and_send_now() == []
         with travel(first_due_utc + datetime.timedelta(minutes=5)):
-            [(claim, outcome)] = digests.claim_and_send_now()
+            [(claim, outcome)] = digest_jobs.claim_and_send_now()
         assert outcome == "sent"
         assert claim.week_starting == datetime.date(2026, 6, 15)
 
@@ -199,29 +200,29 @@ class TestLocalHour:
             make_user_with_due_contacts("berlin", zone="Europe/Berlin", when_empty=True)
         # Monday 23 March 08:00 CET = 07:00 UTC
         with travel(datetime.datetime(2026, 3, 23, 6, 59, tzinfo=datetime.UTC)):
-            assert digests.claim_and_send_now() == []
+            assert digest_jobs.claim_and_send_now() == []
         with travel(datetime.datetime(2026, 3, 23, 7, 0, tzinfo=datetime.UTC)):
-            assert len(digests.claim_and_send_now()) == 1
+            assert len(digest_jobs.claim_and_send_now()) == 1
         # clocks go forward on 29 March: Monday 30 March 08:00 CEST = 06:00 UTC
         with travel(datetime.datetime(2026, 3, 30, 5, 59, tzinfo=datetime.UTC)):
-            assert digests.claim_and_send_now() == []
+            assert digest_jobs.claim_and_send_now() == []
         with travel(datetime.datetime(2026, 3, 30, 6, 0, tzinfo=datetime.UTC)):
-            assert len(digests.claim_and_send_now()) == 1
+            assert len(digest_jobs.claim_and_send_now()) == 1
         assert len(mail.outbox) == 2
 
     def test_changing_the_day_after_this_weeks_digest_does_not_send_a_second(self):
         with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
             user = make_user_with_due_contacts("ada")
         with travel(MONDAY_9_UTC):
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
             preferences = services.preferences_for(user)
             preferences.digest_weekday = 2  # Wednesday
             services.save_preferences(preferences=preferences)
         with travel(MONDAY_9_UTC + datetime.timedelta(days=2)):
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         assert len(mail.outbox) == 1
         with travel(MONDAY_9_UTC + datetime.timedelta(days=9)):
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         assert len(mail.outbox) == 2
 
 
@@ -304,7 +305,7 @@ class TestPagesAndLinks:
         with travel(MONDAY_9_UTC - datetime.timedelta(days=7)):
             user = make_user_with_due_contacts("ada")
         with travel(MONDAY_9_UTC):
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
             client.force_login(user)
             client.post(
                 reverse("followups:preferences"),

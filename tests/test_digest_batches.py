@@ -11,7 +11,8 @@ from django.core import mail
 from django.urls import resolve
 
 from contacts.models import Contact
-from followups import digests, services
+from followups import services
+from followups.digest import jobs as digest_jobs
 from followups.digest import schedule
 from followups.digest.content import DigestContent, build_digest, render_digest
 from followups.digest.delivery import deliver_digest
@@ -51,7 +52,7 @@ def test_every_link_in_the_digest_is_absolute_and_opens_a_page(settings):
     a_full_week()
     with travel(MONDAY_9_UTC):
         run_sweep()
-        digests.claim_and_send_now()
+        digest_jobs.claim_and_send_now()
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     links = set(re.findall(r"https?://\S+", message.body)) | set(re.findall(r'href="([^"]+)"', html))
@@ -171,7 +172,7 @@ def test_when_building_a_batch_fails_each_digest_is_built_when_it_is_sent(monkey
     monkeypatch.setattr(schedule, "build_digests", broken)
     with travel(MONDAY_9_UTC):
         run_sweep()
-        results = digests.claim_and_send_now()
+        results = digest_jobs.claim_and_send_now()
     assert [outcome for _, outcome in results] == ["sent", "sent"]
     assert sorted(message.subject for message in mail.outbox) == [
         "Your networking week: 1 person to reach out to",

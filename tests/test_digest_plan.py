@@ -13,8 +13,9 @@ from django.core import mail
 from django.urls import reverse
 
 from contacts.models import Contact
-from followups import digests, services
-from followups.dashboard import Day, todays_outreach
+from followups import services
+from followups.dashboard.selectors import Day, todays_outreach
+from followups.digest import jobs as digest_jobs
 from followups.digest.content import build_digest, render_digest
 from followups.digest.schedule import claim_due_digests
 from followups.models import Commitment, DigestLog, Reminder, WeekPlanEntry
@@ -243,7 +244,7 @@ def test_with_50000_people_due_the_email_stays_under_100_kb(django_assert_num_qu
     assert all(f'<a href="{line.url}">{line.text}</a>' in html for line in content.more_due)
     assert "and 30 more promises due" in html
     assert html.count("and 55 more</a>") == 2  # the event follow-ups and the week plan
-    digests.claim_and_send_now()  # as the scheduler does: the week's snapshot, rendered and sent
+    digest_jobs.claim_and_send_now()  # as the scheduler does: the week's snapshot, rendered and sent
     (message,) = mail.outbox
     assert len(message.alternatives[0][0].encode()) < 100_000
     print(f"50,000 due: HTML {len(html.encode()):,} bytes, text {len(text.encode()):,} bytes")

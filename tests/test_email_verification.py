@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import EmailVerification
 from accounts.selectors import is_verified
-from followups import digests
+from followups.digest import jobs as digest_jobs
 from followups.models import DigestLog
 from followups.sweep import run_sweep
 
@@ -176,7 +176,7 @@ class TestDigestsGoToVerifiedAddressesOnly:
             EmailVerification.objects.filter(user=unverified).update(verified_email="")
         with travel(MONDAY_9_UTC):
             run_sweep()
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
         assert [m.to for m in mail.outbox] == [[verified.email]]
         skipped = DigestLog.objects.get(owner=unverified)
         assert (skipped.state, skipped.error) == ("skipped", "address not verified")
@@ -186,9 +186,9 @@ class TestDigestsGoToVerifiedAddressesOnly:
             user = make_user_with_due_contacts("ada")
         with travel(MONDAY_9_UTC):
             run_sweep()
-            [claim] = digests.claim_and_queue()
+            [claim] = digest_jobs.claim_and_queue()
             User.objects.filter(pk=user.pk).update(email="someone-else@example.com")
-            assert digests.send_now(claim.log_id) == "skipped"
+            assert digest_jobs.send_now(claim.log_id) == "skipped"
         assert mail.outbox == []
         assert DigestLog.objects.get(owner=user).error == "address not verified"
 
@@ -198,7 +198,7 @@ class TestDigestsGoToVerifiedAddressesOnly:
             EmailVerification.objects.filter(user=user).update(verified_email="")
         with travel(MONDAY_9_UTC):
             run_sweep()
-            digests.claim_and_send_now()
+            digest_jobs.claim_and_send_now()
             client.force_login(user)
             page = client.get(reverse("followups:preferences")).content.decode()
         assert "Address not verified." in page and "Verify your address" in page

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from contacts.models import Contact, Interaction
 from contacts.ownership import group_by_owner
-from followups.dashboard import OverdueShare
+from followups.dashboard.selectors import OverdueShare
 from followups.models import DIGEST_SIZE_DEFAULT, Commitment, Reminder, WeekPlanEntry
 from followups.selectors import Day, with_last_interaction
 from netcrm.dates import start_of_local_day
@@ -31,7 +31,7 @@ def due_this_week(*, owner_ids, day: Day):
 
 
 def _overdue_first(day: Day) -> list:
-    """The dashboard's order (followups.dashboard.todays_outreach): the most overdue relative to
+    """The dashboard's order (followups.dashboard.selectors.todays_outreach): the most overdue relative to
     their frequency first, then the classifications' order, then the oldest contact."""
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
     share = OverdueShare(Value(day.now), F("next_due_at"), every_days)

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Classification
-from followups import board, selectors
-from followups.forms import CommitmentForm
+from followups import selectors
+from followups.board import selectors as board
+from followups.board.forms import CommitmentForm
 
 register = template.Library()
 

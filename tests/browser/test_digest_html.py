@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from contacts.models import Classification
-from followups import digests
+from followups.digest import jobs as digest_jobs
 from tests.factories import ClassificationFactory, UserFactory
 from tests.followup_factories import bulk_due_contacts
 from tests.test_digest import MONDAY_9_UTC, make_user_with_due_contacts
@@ -22,7 +22,7 @@ def test_the_digest_html_shows_the_contacts_in_a_real_browser(browser, screensho
     with time_machine.travel(MONDAY_9_UTC.replace(day=8), tick=False):
         make_user_with_due_contacts("ada", due=3)
     with time_machine.travel(MONDAY_9_UTC, tick=False):
-        digests.claim_and_send_now()
+        digest_jobs.claim_and_send_now()
     [message] = mail.outbox
     html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
 

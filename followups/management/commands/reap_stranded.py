@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from followups import digests
+from followups.digest import jobs as digest_jobs
 from followups.reaper import reap_stranded
 from health.heartbeats import records_heartbeat
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if send_here:
 
             def queue(log_id):
-                digests.send_now(log_id)
+                digest_jobs.send_now(log_id)
                 return True
 
         result = reap_stranded(queue=queue)

@@ -3,7 +3,7 @@ import contextlib
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from followups import digests
+from followups.digest import jobs as digest_jobs
 from followups.digest.schedule import users_due
 from followups.services import create_missing_preferences
 from health.heartbeats import records_heartbeat
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             return
         # Only a run for everyone is the periodic job whose heartbeat /health/ watches.
         with records_heartbeat("schedule-digests") if owner_ids is None else contextlib.nullcontext():
-            results = digests.claim_and_send_now(owner_ids=owner_ids)
+            results = digest_jobs.claim_and_send_now(owner_ids=owner_ids)
         for claim, outcome in results:
             self.stdout.write(f"user {claim.owner_id}, week of {claim.week_starting}: {outcome}")
         self.stdout.write(f"{sum(1 for _, outcome in results if outcome == 'sent')} digest(s) sent.")

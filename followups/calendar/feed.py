@@ -33,9 +33,9 @@ from icalendar import Calendar, Event, vDuration
 from contacts.models import Contact
 from netcrm.dates import start_of_local_day
 
-from .models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
-from .selectors import with_last_interaction
-from .sweep import reminded_for_current_due_moment
+from ..models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
+from ..selectors import with_last_interaction
+from ..sweep import reminded_for_current_due_moment
 
 HORIZON_DAYS = 60
 MAX_EVENTS = 500

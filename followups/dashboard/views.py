@@ -18,9 +18,10 @@ from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 from strategy.selectors import plan_summary
 
-from . import dashboard, services
+from .. import services
+from ..models import WeekPlanEntry
+from . import selectors as dashboard
 from .forms import WeekPlanForm
-from .models import WeekPlanEntry
 
 
 def _today():

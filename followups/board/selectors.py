@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from contacts.models import Classification, Contact
 
-from .models import Commitment, Reminder
-from .selectors import Day, days_between, with_last_interaction
-from .sweep import reminded_for_current_due_moment
+from ..models import Commitment, Reminder
+from ..selectors import Day, days_between, with_last_interaction
+from ..sweep import reminded_for_current_due_moment
 
 
 @dataclasses.dataclass

@@ -6,7 +6,7 @@ from django.utils import timezone
 from contacts.bulk_actions import BulkAction, contacts_count
 from netcrm.dates import week_starting
 
-from . import services
+from .. import services
 
 
 def _add_to_week_plan(*, owner, contacts, options) -> str:

@@ -19,8 +19,8 @@ from netcrm.dates import start_of_local_day
 from strategy.models import Event
 from strategy.selectors import classifications_with_cadence_counts
 
-from .models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
-from .selectors import Day, with_last_interaction
+from ..models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
+from ..selectors import Day, with_last_interaction
 
 
 class OverdueShare(models.Func):

@@ -6,15 +6,15 @@ from django.db import transaction
 
 from netcrm.queueing import WorkerUnreachable, enqueue
 
-from .digest.delivery import RetryLater, deliver_digest
-from .digest.schedule import Claim, claim_batches
-from .services import create_missing_preferences
+from ..services import create_missing_preferences
+from .delivery import RetryLater, deliver_digest
+from .schedule import Claim, claim_batches
 
 
 def queue_send(log_id: int) -> bool:
     """Queue the send of a claimed digest; False when the broker is down (the log stays
     claimed, and the reaper queues it again later)."""
-    from .tasks import send_digest
+    from ..tasks import send_digest
 
     try:
         enqueue(send_digest, log_id)

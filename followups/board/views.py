@@ -1,19 +1,14 @@
-"""Follow-up pages. Thin: owner-scoped lookups, one service call, htmx partial or redirect."""
+"""The follow-ups page and its row actions. Thin: owner-scoped lookups, one service call, htmx
+partial or redirect."""
 
 import datetime
 
-from csp.constants import NONE, UNSAFE_INLINE
-from csp.decorators import csp_replace
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from contacts.forms import InteractionForm
@@ -21,12 +16,11 @@ from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 from netcrm.redirects import safe_next_url
 
-from . import board as board_reads
-from . import calendar, dashboard_views, services
-from .digest.content import build_digest, owner_id_from_unsubscribe_token, render_digest
-from .forms import CommitmentForm, PreferencesForm, SnoozeForm
-from .middleware import SESSION_KEY
-from .models import Commitment, DigestLog, FollowupPreferences, Reminder
+from .. import services
+from ..dashboard import views as dashboard_views
+from ..models import Commitment, Reminder
+from . import selectors as board_reads
+from .forms import CommitmentForm, SnoozeForm
 
 
 @require_safe
@@ -142,18 +136,6 @@ def drop_commitment(request, pk):
     return _back_to_board(request)
 
 
-def preferences(request):
-    current = services.preferences_for(request.user)
-    form = PreferencesForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        services.save_preferences(preferences=form.instance)
-        request.session[SESSION_KEY] = form.instance.time_zone
-        messages.success(request, "Settings saved.")
-        return redirect(reverse("followups:preferences"))
-    logs = DigestLog.objects.for_user(request.user)[:12]
-    return render(request, "followups/preferences.html", {"form": form, "preferences": current, "logs": logs})
-
-
 def snooze_week(request, pk):
     """The digest's one-click "snooze a week": a GET shows a button, the POST snoozes."""
     reminder = get_owned_or_404(Reminder.objects.select_related("contact"), request.user, pk=pk)
@@ -165,64 +147,3 @@ def snooze_week(request, pk):
             messages.info(request, "This reminder was already handled.")
         return redirect("followups:board")
     return render(request, "followups/snooze_week.html", {"reminder": reminder})
-
-
-# An email styles itself inline (mail programs ignore stylesheets): this one page may, and it runs
-# no script at all.
-@csp_replace({"style-src": [UNSAFE_INLINE], "script-src": [NONE]})
-def digest_preview(request):
-    """This week's digest as the email's HTML, for the user to see before it is sent."""
-    content = build_digest(owner=request.user, preferences=services.preferences_for(request.user))
-    _, html = render_digest(content)
-    return HttpResponse(html)
-
-
-@csrf_exempt  # one-click unsubscribe POSTs come from mail clients, without a CSRF token
-@login_not_required
-def digest_unsubscribe(request, token):
-    """Turn the digest off from the email without logging in (signed link; RFC 8058 one-click POST)."""
-    try:
-        owner_id = owner_id_from_unsubscribe_token(token)
-    except (signing.BadSignature, ValueError):
-        return render(request, "followups/unsubscribe.html", {"invalid": True}, status=400)
-    preferences = FollowupPreferences.objects.filter(owner_id=owner_id).first()
-    if preferences is None:
-        return render(request, "followups/unsubscribe.html", {"invalid": True}, status=400)
-    if request.method == "POST":
-        FollowupPreferences.objects.filter(pk=preferences.pk).update(digest_enabled=False)
-        return render(request, "followups/unsubscribe.html", {"done": True})
-    return render(request, "followups/unsubscribe.html", {"preferences": preferences})
-
-
-@require_POST
-def regenerate_calendar_feed(request):
-    had_feed = bool(services.preferences_for(request.user).calendar_token)
-    services.regenerate_calendar_token(user=request.user)
-    if had_feed:
-        messages.success(request, "New calendar feed URL created; the old one no longer works.")
-    else:
-        messages.success(request, "Calendar feed URL created. Add it to your calendar app as a subscription.")
-    return redirect(reverse("followups:preferences") + "#calendar-feed")
-
-
-@require_POST
-def turn_off_calendar_feed(request):
-    services.turn_off_calendar_feed(user=request.user)
-    messages.info(request, "Calendar feed turned off; its URL no longer works.")
-    return redirect(reverse("followups:preferences") + "#calendar-feed")
-
-
-@login_not_required
-@require_safe
-def calendar_feed(request, token):
-    """The iCalendar feed behind a secret URL (calendar apps cannot log in). An unknown or
-    replaced token is a 404, whoever asks."""
-    preferences = calendar.preferences_for_token(token)
-    if preferences is None:
-        raise Http404("No calendar feed at this address.")
-    body = calendar.build_calendar(owner=preferences.owner, zone=preferences.zone).to_ical()
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="netcrm.ics"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response

@@ -1,0 +1,43 @@
+"""The follow-ups page's forms: snoozing a reminder and recording a promise."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from netcrm.dates import check_within_years_of_today
+
+from ..models import Commitment
+
+
+class SnoozeForm(forms.Form):
+    days = forms.TypedChoiceField(choices=[(1, "1 day"), (7, "1 week")], coerce=int, required=False)
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_until(self):
+        until = self.cleaned_data.get("until")
+        if until:
+            check_within_years_of_today(until, today=timezone.localdate())
+        return until
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("days") and not cleaned.get("until") and not self.errors:
+            raise forms.ValidationError("Choose how long to snooze: 1 day, 1 week or a date.")
+        return cleaned
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["description", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"description": "What you promised", "due_on": "By when"}
+        error_messages = {"due_on": {"required": "A promise needs a due date."}}
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate() - datetime.timedelta(days=1):
+            raise forms.ValidationError("That date has passed; when will you keep this promise?")
+        check_within_years_of_today(due_on, today=timezone.localdate())
+        return due_on

@@ -1,0 +1,1 @@
+"""The Settings page: time zone, outreach list size, the digest's schedule and its recent sends."""
