@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from contacts.models import Channel, Contact
 from followups import services as followup_services
-from followups.forms import CommitmentForm, SnoozeForm
+from followups.board.forms import CommitmentForm, SnoozeForm
 from followups.models import Commitment, Reminder
 
 from ..page_forms import check

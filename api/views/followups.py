@@ -13,7 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from followups import board, dashboard, services
+from followups import services
+from followups.board import selectors as board
+from followups.dashboard import selectors as dashboard
 from followups.models import Commitment, Reminder
 from followups.selectors import days_between
 
