@@ -269,8 +269,8 @@ if not CACHE_URL:
 # browser's session (with CSRF) for the docs page. JSON only: DRF's browsable pages run inline
 # script, which the Content-Security-Policy refuses. Requests are counted per token (per user for
 # a session) in the cache; with the cache down nothing is limited (fails open).
-API_REQUESTS_PER_MINUTE_PER_TOKEN = env_int("API_REQUESTS_PER_MINUTE_PER_TOKEN", 120)
-API_ANONYMOUS_REQUESTS_PER_MINUTE = env_int("API_ANONYMOUS_REQUESTS_PER_MINUTE", 30)
+API_REQUESTS_PER_MINUTE_PER_TOKEN = env_int("API_REQUESTS_PER_MINUTE_PER_TOKEN", 120, minimum=1)
+API_ANONYMOUS_REQUESTS_PER_MINUTE = env_int("API_ANONYMOUS_REQUESTS_PER_MINUTE", 30, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",  # first: its challenge makes a 401, not a 403
