@@ -34,7 +34,7 @@ from .api_helpers import token_client
 from .factories import ClassificationFactory, ContactFactory, TagFactory
 from .followup_factories import CommitmentFactory
 
-EXAMPLES_PER_OPERATION = 40
+EXAMPLES_PER_OPERATION = 25
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
