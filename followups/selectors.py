@@ -62,7 +62,8 @@ def open_commitments_for_contact(*, contact: Contact) -> QuerySet[Commitment]:
 
 def week_plan_candidates(*, owner, day) -> dict[str, list[Contact]]:
     """What the week-plan page offers: already planned, overdue (past the maximum) and the rest
-    due this week (most overdue first), and suggestions: people without a cadence not contacted for six months. Four queries."""
+    due this week (most overdue first), and suggestions: people without a cadence not contacted
+    for six months. Four queries."""
     from .models import WeekPlanEntry
 
     planned_ids = WeekPlanEntry.objects.for_user(owner).filter(week_starting=day.week_starting).values("contact_id")
