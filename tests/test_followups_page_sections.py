@@ -33,8 +33,11 @@ def frozen():
 
 
 def overdue(owner, count, *, classification=None, first_name="Late"):
-    """``count`` contacts overdue by 1 to ``count`` hours, reminded by the sweep."""
-    classification = classification or ClassificationFactory(owner=owner, name="Clients", contact_every_days=30)
+    """``count`` contacts overdue by 1 to ``count`` hours past a day, reminded by the sweep (their
+    classification allows no gap beyond its frequency: at most 30 days)."""
+    classification = classification or ClassificationFactory(
+        owner=owner, name="Clients", contact_every_days=30, contact_at_most_days=30
+    )
     moments = [NOW - datetime.timedelta(days=1, hours=count - index) for index in range(count)]
     contacts = bulk_due_contacts(owner, classification=classification, due_at=moments, first_name=first_name)
     run_sweep()
