@@ -57,7 +57,9 @@ class TestTheMaximum:
 
     def test_an_override_with_both_wins(self, owner):
         clients = ClassificationFactory(owner=owner, contact_every_days=30, contact_at_most_days=40)
-        contact = last_seen(owner, clients, days_ago=0, contact_every_days_override=10, contact_at_most_days_override=12)
+        contact = last_seen(
+            owner, clients, days_ago=0, contact_every_days_override=10, contact_at_most_days_override=12
+        )
         assert (gap_days(contact, "next_due_at"), gap_days(contact, "overdue_at")) == (10, 12)
 
     def test_an_override_of_only_the_frequency_gets_one_and_a_half_times_it(self, owner):
@@ -106,7 +108,10 @@ class TestTheForms:
         assert not Contact.objects.exists()
         owner_client.post(reverse("contacts:create"), {**form, "contact_at_most_days_override": 14})
         contact = Contact.objects.get()
-        assert (gap_days_from_creation(contact, "next_due_at"), gap_days_from_creation(contact, "overdue_at")) == (10, 14)
+        assert (gap_days_from_creation(contact, "next_due_at"), gap_days_from_creation(contact, "overdue_at")) == (
+            10,
+            14,
+        )
         page = owner_client.get(contact.get_absolute_url()).content.decode()
         assert "every 10 days, at most 14 (own)" in page
 

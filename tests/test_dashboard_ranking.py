@@ -93,10 +93,11 @@ def from_scratch(owner):
             late = NOW - contact.next_due_at
             share = Fraction(late // datetime.timedelta(microseconds=1), 86_400_000_000 * contact.contact_every_days)
             order = contact.classification.display_order if contact.classification else float("inf")
-            to_reach.append((-share, order, contact.pk, contact.first_name))
+            past_maximum = contact.overdue_at < TODAY_STARTS  # the overdue first (contacts.bands)
+            to_reach.append((not past_maximum, -share, order, contact.pk, contact.first_name))
     ranked = [name for *_, name in sorted(to_reach)]
-    overdue = sum(1 for contact in kept if contact.next_due_at < TODAY_STARTS)
-    this_week = sum(1 for contact in kept if TODAY_STARTS <= contact.next_due_at < WEEK_ENDS)
+    overdue = sum(1 for contact in kept if contact.overdue_at < TODAY_STARTS)
+    this_week = sum(1 for contact in kept if contact.overdue_at >= TODAY_STARTS and contact.next_due_at < WEEK_ENDS)
     return ranked, overdue, this_week
 
 

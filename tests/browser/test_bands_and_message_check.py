@@ -45,7 +45,9 @@ def test_the_hint_changes_as_the_message_is_typed(page, screenshot_dir):
 def test_the_bands_read_in_words_on_the_dashboard_and_the_contacts_list(page, screenshot_dir):
     load_axe(page)
     user = UserFactory(username="networker")
-    weekly = ClassificationFactory(owner=user, name="Weekly", contact_every_days=7, message_guidance="Ask how you can help.")
+    weekly = ClassificationFactory(
+        owner=user, name="Weekly", contact_every_days=7, message_guidance="Ask how you can help."
+    )
     for first_name, days_ago in [("Olive", 14), ("Dana", 8), ("Finn", 2)]:
         contact = ContactFactory(owner=user, classification=weekly, first_name=first_name, last_name="Band")
         InteractionFactory(contact=contact, occurred_at=timezone.now() - datetime.timedelta(days=days_ago))
