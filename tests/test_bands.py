@@ -15,8 +15,8 @@ from contacts.bands import Band, band_of
 from contacts.cadence import refresh_cadence
 from contacts.models import Contact
 from contacts.selectors import StatusBounds
-from followups.dashboard.selectors import todays_outreach
 from followups import services as followup_services
+from followups.dashboard.selectors import todays_outreach
 from followups.digest.content import build_digest, render_digest
 from followups.digest.plan import top_contacts
 from followups.selectors import Day
