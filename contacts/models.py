@@ -111,6 +111,13 @@ class Classification(models.Model):
     def get_absolute_url(self):
         return reverse("contacts:classification_edit", args=[self.pk])
 
+    @property
+    def effective_at_most_days(self) -> int | None:
+        """Its "at most", or when blank 1.5 times the frequency, rounded up (contacts.cadence)."""
+        from .cadence import at_most_days
+
+        return at_most_days(every_days_override=None, at_most_days_override=None, classification=self)
+
     def clean(self):
         problem = at_most_problem(every_days=self.contact_every_days, at_most_days=self.contact_at_most_days)
         if problem:

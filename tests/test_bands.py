@@ -22,6 +22,7 @@ from followups.digest.plan import top_contacts
 from followups.selectors import Day
 
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory
+from .import_helpers import import_file
 
 NOW = datetime.datetime(2026, 6, 17, 12, 0, tzinfo=datetime.UTC)  # a Wednesday; the owner's zone is UTC
 
@@ -74,6 +75,22 @@ class TestTheMaximum:
         services.save_classification(classification=clients)
         contact.refresh_from_db()
         assert gap_days(contact, "overdue_at") == 60
+
+    def test_an_import_into_a_classification_stores_the_maximum(self, owner_client, owner):
+        clients = ClassificationFactory(owner=owner, contact_every_days=30, contact_at_most_days=40)
+        vcard = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\nEND:VCARD\r\n"
+        import_file(owner_client, vcard, "ada.vcf", classification=clients)
+        contact = Contact.objects.get(first_name="Ada")
+        assert gap_days_from_creation(contact, "overdue_at") == 40
+
+    def test_the_bulk_own_frequency_action_sets_one_and_a_half_times_it(self, owner_client, owner):
+        clients = ClassificationFactory(owner=owner, contact_every_days=30)
+        contact = last_seen(owner, clients, days_ago=0, contact_at_most_days_override=100)
+        owner_client.post(
+            reverse("contacts:bulk"), {"action": "set_frequency", "contact": [contact.pk], "every_days": 10}
+        )
+        contact.refresh_from_db()
+        assert (contact.contact_at_most_days_override, gap_days(contact, "overdue_at")) == (None, 15)
 
     def test_no_frequency_no_maximum(self, owner):
         contact = last_seen(owner, ClassificationFactory(owner=owner, contact_every_days=None), days_ago=3)
@@ -212,6 +229,14 @@ class TestOverdueComeFirst:
     def test_on_the_dashboard(self, owner, overdue_with_a_smaller_share):
         ranked = todays_outreach(owner=owner, day=Day.of(NOW, datetime.UTC), size=5)
         assert [contact.first_name for contact in ranked] == ["Strict", "Roomy"]
+
+    def test_on_the_dashboard_an_own_maximum_is_not_cut_off_with_its_classification(self, owner):
+        roomy = ClassificationFactory(owner=owner, name="Roomy", contact_every_days=10, contact_at_most_days=30)
+        for index in range(3):
+            last_seen(owner, roomy, days_ago=15, first_name=f"Roomy{index}")  # 5 days late: due
+        last_seen(owner, roomy, days_ago=12, first_name="Strict", contact_at_most_days_override=11)  # overdue
+        ranked = todays_outreach(owner=owner, day=Day.of(NOW, datetime.UTC), size=2)
+        assert [contact.first_name for contact in ranked] == ["Strict", "Roomy0"]
 
     def test_in_the_digest_with_the_band_in_words(self, owner, overdue_with_a_smaller_share):
         digest = build_digest(owner=owner, preferences=followup_services.preferences_for(owner))

@@ -30,13 +30,16 @@ def frozen():
 
 
 def mixed_network(owner, seed: int) -> None:
-    """Sixty people: two weekly classifications (so shares tie across them), a monthly one, one
-    without a frequency, people with a frequency of their own, whole-day gaps (so due moments
-    tie), and some put aside by a snooze, a dismissal of this due moment, or a skip today."""
+    """Sixty people: two weekly classifications (so shares tie across them; one allows only 8
+    days), a monthly one, one without a frequency, people with a frequency or a maximum of their
+    own, whole-day gaps (so due moments tie), and some put aside by a snooze, a dismissal of this
+    due moment, or a skip today."""
     rng = random.Random(seed)
     groups = [
         ClassificationFactory(owner=owner, name="Weekly A", contact_every_days=7, display_order=0),
-        ClassificationFactory(owner=owner, name="Weekly B", contact_every_days=7, display_order=1),
+        ClassificationFactory(
+            owner=owner, name="Weekly B", contact_every_days=7, contact_at_most_days=8, display_order=1
+        ),  # fmt: skip
         ClassificationFactory(owner=owner, name="Monthly", contact_every_days=30, display_order=2),
         ClassificationFactory(owner=owner, name="Family", contact_every_days=None, display_order=3),
         None,
@@ -48,6 +51,7 @@ def mixed_network(owner, seed: int) -> None:
             first_name=f"P{index}",
             classification=rng.choice(groups),
             contact_every_days_override=rng.choice([7, 14, 30]) if rng.random() < 0.25 else None,
+            contact_at_most_days_override=rng.choice([30, 45, 60]) if rng.random() < 0.2 else None,
             created_at=NOW - datetime.timedelta(days=400),
         )
         InteractionFactory(contact=person, occurred_at=NOW - datetime.timedelta(days=rng.randint(0, 90)))

@@ -65,12 +65,20 @@ def _to_reach_today(owner, contacts: QuerySet[Contact], day: Day) -> QuerySet[Co
     return contacts.filter(next_due_at__lt=day.tomorrow_starts).filter(~Exists(put_aside), ~Exists(skipped))
 
 
+# Contacts with neither an own frequency nor an own maximum: due and overdue at their
+# classification's rhythm, so its earliest due are also its first to be overdue.
+FOLLOWS_ITS_CLASSIFICATION = {
+    "contact_every_days_override__isnull": True,
+    "contact_at_most_days_override__isnull": True,
+}
+
+
 def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classification]:
     """The owner's classifications with the "kept warm" card's figures (``cadence_count``,
     ``within_cadence_count``) and ``outreach_cutoff``, which lets ``todays_outreach`` look at a
     few contacts per classification rather than rank every due one (one query).
 
-    Contacts who follow their classification's frequency are all due at the same rhythm, so
+    Contacts who follow their classification's frequency and maximum are all due at the same rhythm, so
     among them the most overdue relative to it are simply the earliest due: the ``size``-th
     earliest due moment of those to reach today is the cutoff (None when fewer are due), and
     no one due later in that classification can make today's list (their maximum is as much later
@@ -78,7 +86,7 @@ def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classifi
     (classification, next due moment), a few rows per classification (no owner filter on these
     contacts: the classification is the owner's, and the filter would lead the planner to the
     index on (owner, next due moment), which holds every classification)."""
-    followers = Contact.objects.filter(classification=OuterRef("pk"), contact_every_days_override__isnull=True)
+    followers = Contact.objects.filter(classification=OuterRef("pk"), **FOLLOWS_ITS_CLASSIFICATION)
     cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
     return classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
 
@@ -96,13 +104,13 @@ def todays_outreach(
     "where we left off" is looked up for five contacts, not for every candidate)."""
     if classifications is None:
         classifications = list(outreach_classifications(owner=owner, day=day, size=size))
-    candidates = Q(contact_every_days_override__isnull=False)
+    candidates = ~Q(**FOLLOWS_ITS_CLASSIFICATION)
     for classification in classifications:
         if classification.contact_every_days:
             due = Q(next_due_at__lt=day.tomorrow_starts)
             if classification.outreach_cutoff is not None:
                 due = Q(next_due_at__lte=classification.outreach_cutoff)
-            candidates |= Q(classification=classification, contact_every_days_override__isnull=True) & due
+            candidates |= Q(classification=classification, **FOLLOWS_ITS_CLASSIFICATION) & due
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
     ranked = (
         _to_reach_today(owner, Contact.objects.for_user(owner), day)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.cadence import refresh_cadence
+from contacts.message_check import check_message
 from contacts.models import Contact
 
 from ..factories import ClassificationFactory, ContactFactory, InteractionFactory, UserFactory
@@ -38,6 +39,24 @@ def test_the_hint_changes_as_the_message_is_typed(page, screenshot_dir):
     assert hint.text_content() == "You-focused: it talks to them (2 × you/your, 0 × I/me/my/we/our)."
     problems = [describe("classification form", 1280, v) for v in blocking_violations(page)]
     assert not problems, "\n".join(problems)
+
+    # The script mirrors the Python rule: the same verdict and words for each of the rule's cases.
+    for text in SAMPLES:
+        message.fill(text)  # one input event
+        expected = check_message(text)
+        assert (hint.get_attribute("data-verdict"), hint.text_content()) == (expected.verdict, expected.hint), text
+
+
+SAMPLES = [
+    "How is your project going? Can I help you with the launch?",
+    "We are hiring; our team would love to meet.",
+    "Ask about their project; offer an intro.",
+    "You and I",
+    "YOU'RE doing great; I’m proud of yours",
+    "Youth, mine-field, mycology, usual, ourselves",
+    "Über dich: I, me, my, mine, myself, us — you",
+    "",
+]
 
 
 @pytest.mark.browser
