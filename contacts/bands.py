@@ -10,8 +10,8 @@ the "at most" interval). In the user's calendar, where the follow-up pages count
 - **not due**: the ideal is still ahead;
 - **no cadence**: no frequency, never reminded.
 
-``band_of`` is the rule in Python (for one row already read); ``overdue``, ``due`` and ``band``
-are the same rule as SQL conditions, so lists filter, count and rank by it from the indexes.
+``band_of`` is the rule in Python (for one row already read); ``overdue`` and ``due`` are the
+same rule as SQL conditions, so lists filter, count and rank by it from the indexes.
 Ranking puts the overdue first: ``overdue_first`` is the ORDER BY term.
 """
 
@@ -56,16 +56,6 @@ def overdue(day: DayBounds, prefix: str = "") -> Q:
 def due(day: DayBounds, prefix: str = "") -> Q:
     """Past the ideal (due today or earlier) and not yet past the maximum."""
     return Q(**{f"{prefix}next_due_at__lt": day.tomorrow_starts, f"{prefix}overdue_at__gte": day.today_starts})
-
-
-def band(day: DayBounds, prefix: str = "") -> Case:
-    return Case(
-        When(overdue(day, prefix), then=Value(Band.OVERDUE.value)),
-        When(Q(**{f"{prefix}next_due_at__lt": day.tomorrow_starts}), then=Value(Band.DUE.value)),
-        When(Q(**{f"{prefix}next_due_at__isnull": False}), then=Value(Band.NOT_DUE.value)),
-        default=Value(Band.NO_CADENCE.value),
-        output_field=models.CharField(),
-    )
 
 
 def overdue_first(day: DayBounds, prefix: str = ""):
