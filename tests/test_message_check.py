@@ -53,3 +53,13 @@ def test_the_plan_marks_each_message_as_you_focused_or_not(owner_client, owner):
     assert html.count('data-message-verdict="sender">talks about you, not them<') == 1
     line = next(line for line in html.splitlines() if "Investors" in line and "traction" in line)
     assert "talks about you, not them" in line
+
+
+@pytest.mark.django_db
+def test_the_plans_markdown_marks_them_too(owner_client, owner):
+    ClassificationFactory(owner=owner, name="Clients", contact_every_days=30, message_guidance="How is your launch?")
+    ClassificationFactory(owner=owner, name="Investors", contact_every_days=None, message_guidance="Our traction.")
+    text = owner_client.get(reverse("strategy:plan_export")).content.decode()
+    assert "- **Clients**: every 30 days, at most 45" in text
+    assert "- **Clients**: How is your launch? (you-focused)" in text
+    assert "- **Investors**: Our traction. (talks about you, not them)" in text
