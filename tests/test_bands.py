@@ -181,10 +181,10 @@ def three_bands(owner):
     one 7 days ago this morning (due today, exactly at the ideal), one 3 days ago (not due)."""
     weekly = ClassificationFactory(owner=owner, name="Weekly", contact_every_days=7)
     return {
-        "Over": last_seen(owner, weekly, days_ago=12, first_name="Over"),
-        "Due": last_seen(owner, weekly, days_ago=8, first_name="Due"),
-        "Exact": last_seen(owner, weekly, days_ago=7, first_name="Exact"),
-        "Fine": last_seen(owner, weekly, days_ago=3, first_name="Fine"),
+        "Over": last_seen(owner, weekly, days_ago=12, first_name="Over", last_name="Band"),
+        "Due": last_seen(owner, weekly, days_ago=8, first_name="Due", last_name="Band"),
+        "Exact": last_seen(owner, weekly, days_ago=7, first_name="Exact", last_name="Band"),
+        "Fine": last_seen(owner, weekly, days_ago=3, first_name="Fine", last_name="Band"),
     }
 
 
