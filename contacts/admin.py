@@ -125,7 +125,7 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
     autocomplete_fields = ("classification", "tags")
     list_select_related = ("classification",)
     inlines = [ContactEmailInline, ContactPhoneInline]
-    readonly_fields = ("last_interaction_at", "created_at", "updated_at")
+    readonly_fields = ("last_interaction_at", "next_due_at", "overdue_at", "created_at", "updated_at")
     actions = [
         "change_classification",
         "set_frequency_override",
@@ -236,8 +236,16 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
 @admin.register(Classification)
 class ClassificationAdmin(OwnedAdmin):
     form = NameUniquePerOwnerForm
-    list_display = ("name", "contact_every_days", "preferred_channel", "is_business", "display_order", "owner")
-    list_editable = ("contact_every_days", "display_order")
+    list_display = (
+        "name",
+        "contact_every_days",
+        "contact_at_most_days",
+        "preferred_channel",
+        "is_business",
+        "display_order",
+        "owner",
+    )
+    list_editable = ("contact_every_days", "contact_at_most_days", "display_order")
     list_filter = ("is_business", "preferred_channel")
     search_fields = ("name", "message_guidance")
 

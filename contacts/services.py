@@ -146,8 +146,12 @@ def reclassify(*, contacts: QuerySet[Contact], classification: Classification | 
 
 @transaction.atomic
 def set_frequency_override(*, contacts: QuerySet[Contact], every_days: int | None) -> int:
-    """Give many contacts their own frequency (None: their classification's again). Set-based."""
-    changed, written = _update_selection(contacts, contact_every_days_override=every_days)
+    """Give many contacts their own frequency (None: their classification's again), and with it
+    the default maximum (1.5 times; an own "at most" is cleared, as it was set for the old
+    frequency). Set-based."""
+    changed, written = _update_selection(
+        contacts, contact_every_days_override=every_days, contact_at_most_days_override=None
+    )
     refresh_cadence(written)
     return changed
 

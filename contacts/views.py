@@ -104,6 +104,7 @@ def contact_detail(request, pk):
             "contact": contact,
             "latest": interactions[0] if interactions else None,
             "interactions": interactions,
+            "day": selectors.StatusBounds.of(),
             "interaction_form": InteractionForm(owner=request.user, contact=contact),
             # The form posts to followups:log_interaction, which also settles reminders.
         },

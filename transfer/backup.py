@@ -100,7 +100,7 @@ def plain_fields(obj, *, exclude: tuple[str, ...] = ()) -> dict:
 
 
 # Derived columns: recomputed on restore by contacts.cadence, never restored as such.
-CONTACT_DERIVED = ("last_interaction_at", "next_due_at")
+CONTACT_DERIVED = ("last_interaction_at", "next_due_at", "overdue_at")
 
 
 @section("contacts")

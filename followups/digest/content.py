@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import functools
 import zoneinfo
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -27,9 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from contacts import bands
 from contacts.models import Contact, Interaction
 from followups.models import FollowupPreferences
 from followups.selectors import Day, days_between
+from netcrm.dates import start_of_local_day
 from strategy.selectors import unfinished_plan_items
 
 from . import plan
@@ -83,10 +86,20 @@ def _short(text: str | None, limit: int = TEXT_CHARS) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
+def _bounds(today: datetime.date, zone) -> SimpleNamespace:
+    """Where the user's today starts and ends, for the band (cached like ``_when``)."""
+    return SimpleNamespace(
+        today_starts=start_of_local_day(today, zone),
+        tomorrow_starts=start_of_local_day(today + datetime.timedelta(days=1), zone),
+    )
+
+
+@functools.lru_cache(maxsize=64)
 def _when(days_overdue: int, today: datetime.date) -> str:
-    """ "3 days overdue", "due today", "due Friday" (cached: every row of a batch shares today)."""
+    """ "due 3 days ago", "due today", "due Friday" (cached: every row of a batch shares today).
+    Whether that is overdue is the row's band (contacts.bands), said beside it."""
     if days_overdue > 0:
-        return f"{days_overdue} day{'s' if days_overdue != 1 else ''} overdue"
+        return f"due {days_overdue} day{'s' if days_overdue != 1 else ''} ago"
     if days_overdue == 0:
         return "due today"
     return f"due {date_format(today - datetime.timedelta(days=days_overdue), 'l')}"
@@ -105,12 +118,16 @@ class DigestRow:
     open_url: str
     log_url: str
     snooze_url: str | None
+    band: str = ""  # "overdue" or "due" (contacts.bands); "" when not due yet, and in older snapshots
+    band_label: str = ""
 
     @classmethod
     def from_row(cls, row: dict, today: datetime.date, zone) -> DigestRow:
         """From a row of ``plan.top_contacts``."""
         days_overdue = days_between(row["next_due_at"], today, zone)
         reminder_id = row["open_reminder_id"]
+        band = bands.band_of(next_due_at=row["next_due_at"], overdue_at=row["overdue_at"], day=_bounds(today, zone))
+        shown = band if band in (bands.Band.OVERDUE, bands.Band.DUE) else None
         return cls(
             name=_short(f"{row['first_name']} {row['last_name']}".strip(), NAME_CHARS),
             company=_short(row["company"], NAME_CHARS),
@@ -121,6 +138,8 @@ class DigestRow:
             open_url=absolute_url_for("contacts:detail", row["pk"]),
             log_url=absolute_url_for("followups:log_interaction", row["pk"]),
             snooze_url=absolute_url_for("followups:snooze_week", reminder_id) if reminder_id else None,
+            band=shown.value if shown else "",
+            band_label=shown.label if shown else "",
         )
 
 

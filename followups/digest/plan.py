@@ -13,6 +13,7 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
+from contacts import bands
 from contacts.models import Contact, Interaction
 from contacts.ownership import group_by_owner
 from followups.dashboard.selectors import OverdueShare
@@ -31,16 +32,22 @@ def due_this_week(*, owner_ids, day: Day):
 
 
 def _overdue_first(day: Day) -> list:
-    """The dashboard's order (followups.dashboard.selectors.todays_outreach): the most overdue relative to
-    their frequency first, then the classifications' order, then the oldest contact."""
+    """The dashboard's order (followups.dashboard.selectors.todays_outreach): the overdue (past their
+    maximum) first, then the most overdue relative to their frequency, then the classifications'
+    order, then the oldest contact."""
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
     share = OverdueShare(Value(day.now), F("next_due_at"), every_days)
-    return [share.desc(), F("classification__display_order").asc(nulls_last=True), F("pk").asc()]
+    return [
+        bands.overdue_first(day).asc(),
+        share.desc(),
+        F("classification__display_order").asc(nulls_last=True),
+        F("pk").asc(),
+    ]
 
 
 # What the digest shows of each person named (dicts, not models: 500 users' plans at a time).
 TOP_CONTACT_FIELDS = (
-    "pk", "owner_id", "first_name", "last_name", "company", "next_due_at", "classification_id",
+    "pk", "owner_id", "first_name", "last_name", "company", "next_due_at", "overdue_at", "classification_id",
     "classification__name", "classification__message_guidance", "classification__display_order",
     "last_summary", "last_next_step", "open_reminder_id",
 )  # fmt: skip
