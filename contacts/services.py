@@ -282,5 +282,4 @@ def add_occasion(
     occasion = Occasion(owner_id=contact.owner_id, contact=contact, kind=kind, label=label, on=on, is_yearly=is_yearly)
     occasion.full_clean()
     occasion.save()
-    touch([contact.owner_id])
     return occasion

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Interaction, Occasion
+from contacts.occasions import YEAR_UNKNOWN
 from contacts.ownership import OwnedQuerySet
 
 OPEN_STATES = ("open", "snoozed")
@@ -254,6 +255,18 @@ class Reminder(models.Model):
         if self.kind != self.Kind.DATE:
             return ""
         return self.occasion.title if self.occasion_id else "Birthday"
+
+    @property
+    def occasion_years(self) -> int | None:
+        """How old the contact turns, or how many years the occasion marks; None when the year
+        is unknown (contacts.occasions.YEAR_UNKNOWN) or the date happens once."""
+        if self.kind != self.Kind.DATE or self.occasion_on is None:
+            return None
+        first = self.occasion.on if self.occasion_id else self.contact.birthday
+        if first is None or first.year == YEAR_UNKNOWN or (self.occasion_id and not self.occasion.is_yearly):
+            return None
+        years = self.occasion_on.year - first.year
+        return years if years > 0 else None
 
 
 class DigestLog(models.Model):

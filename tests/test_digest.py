@@ -313,6 +313,7 @@ class TestPagesAndLinks:
                     "time_zone": "Asia/Tokyo",
                     "outreach_list_size": 5,
                     "digest_size": 10,
+                    "date_reminder_days": 7,
                     "digest_enabled": "on",
                     "digest_weekday": 4,
                     "digest_hour": 7,

@@ -345,7 +345,7 @@ def _rows_shown(ids: dict[str, list[int]], today, zone) -> dict[tuple[str, int],
     shown = {}
     if ids["r"]:
         reminders = with_last_interaction(
-            Reminder.objects.filter(pk__in=ids["r"]).select_related("contact__classification", "commitment")
+            Reminder.objects.filter(pk__in=ids["r"]).select_related("contact__classification", "commitment", "occasion")
         )
         shown.update((("r", r.pk), _reminder_row(r, today, zone)) for r in reminders)
     if ids["c"]:
