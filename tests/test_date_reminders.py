@@ -2,6 +2,10 @@
 time by the owner's setting, on the owner's calendar; 29 February falls on 28 February."""
 
 import datetime
+import json
+import os
+import subprocess
+import sys
 import threading
 import zoneinfo
 
@@ -16,6 +20,7 @@ from followups.important_dates import falls_on
 from followups.models import Reminder
 from followups.sweep import run_sweep
 
+from .conftest import REPO
 from .factories import ContactFactory, UserFactory
 
 # A Tuesday, noon UTC.
@@ -212,3 +217,49 @@ def test_two_sweeps_at_once_on_two_connections_raise_each_date_once(owner):
     assert errors == []
     assert sum(r.dates_raised for r in results) == 200
     assert date_reminders().count() == 200
+
+
+def test_on_sqlite_the_embedded_default_raises_the_same_date_reminders(tmp_path):
+    """The year arithmetic (make_date, day differences) has a SQLite spelling: the sweep, the
+    digest's and the feed's "coming up" work without PostgreSQL too."""
+    script = """
+import datetime, django, json; django.setup()
+from django.test.utils import setup_test_environment; setup_test_environment()
+from django.core.management import call_command; call_command("migrate", verbosity=0)
+from django.db import connection
+from django.contrib.auth import get_user_model
+import time_machine
+from contacts.models import Contact
+from contacts.services import add_occasion
+from followups import services
+from followups.calendar.feed import feed_entries
+from followups.digest.plan import dates_coming_up
+from followups.selectors import Day
+from followups.sweep import run_sweep
+user = get_user_model().objects.create_user("solo", password="x")
+leap = Contact.objects.create(owner=user, first_name="Leap", birthday=datetime.date(2000, 2, 29))
+Contact.objects.create(owner=user, first_name="Far", birthday=datetime.date(2000, 3, 20))
+add_occasion(contact=leap, label="Launch", on=datetime.date(2027, 3, 2), is_yearly=False)
+now = datetime.datetime(2027, 2, 25, 12, tzinfo=datetime.UTC)
+with time_machine.travel(now, tick=False):
+    first, second = run_sweep().dates_raised, run_sweep().dates_raised
+    day = Day.of(now, datetime.UTC)
+    items, _total = dates_coming_up(owner_ids=[user.pk], day=day, limit=5)[user.pk]
+    coming = [(i.occurs_on.isoformat(), i.days_until) for i in items]
+    feed = [e.uid for e in feed_entries(owner=user, zone=datetime.UTC, now=now)]
+days = sorted(str(d) for d in user.reminders.values_list("occasion_on", flat=True))
+print(json.dumps({"vendor": connection.vendor, "raised": [first, second], "days": days, "coming": coming,
+                  "feed": feed}))
+"""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL"}}
+    env.update(NETCRM_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="netcrm.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["vendor"] == "sqlite"
+    assert found["raised"] == [2, 0]
+    assert found["days"] == ["2027-02-28", "2027-03-02"]
+    assert found["coming"] == [["2027-02-28", 3], ["2027-03-02", 5]]
+    assert len(found["feed"]) == 3 and found["feed"][0].startswith("birthday-")  # Far's 20 March too
