@@ -224,3 +224,15 @@ def test_the_admin_edits_a_contacts_dates_as_an_inline_owned_by_the_contacts_own
          "occasions-0-kind": "met", "occasions-0-on": "2015-05-05", "occasions-0-is_yearly": "on"},
     )  # fmt: skip
     assert list(Occasion.objects.values_list("contact", "owner", "kind")) == [(contact.pk, staff.pk, "met")]
+
+
+@pytest.mark.django_db
+def test_a_birthday_raised_days_ago_is_not_overdue_on_the_follow_ups_page(owner_client, owner, frozen):
+    ContactFactory(owner=owner, first_name="Ada", birthday=datetime.date(1985, 12, 6))
+    run_sweep()
+    frozen.shift(datetime.timedelta(days=3))
+    board = owner_client.get(reverse("followups:board")).context["board"]
+    assert [row.contact.first_name for row in board.section("today").rows] == ["Ada"]
+    assert board.section("overdue").rows == []
+    page = owner_client.get(reverse("followups:board")).content.decode()
+    assert "coming up" in page and "day overdue" not in page

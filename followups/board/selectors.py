@@ -259,6 +259,8 @@ def _board_rows(owner, day: Day, query: BoardQuery):
     ones too, should it be late), and open promises, in one UNION ALL."""
     in_section = {
         "snoozed": When(state=Reminder.State.SNOOZED, then=Value("snoozed")),
+        # A birthday raised days ahead is not late: it stays among today's until its day.
+        "date": When(kind=Reminder.Kind.DATE, occasion_on__gte=day.today, then=Value("today")),
         "overdue": When(due_at__lt=day.today_starts, then=Value("overdue")),
     }
     reminders = (
@@ -266,7 +268,7 @@ def _board_rows(owner, day: Day, query: BoardQuery):
         .filter(Q(state=Reminder.State.OPEN, due_at__lt=day.tomorrow_starts) | Q(state=Reminder.State.SNOOZED))
         .filter(query.contact_filter("contact__"))
         .annotate(
-            section=Case(in_section["snoozed"], in_section["overdue"], default=Value("today")),
+            section=Case(in_section["snoozed"], in_section["date"], in_section["overdue"], default=Value("today")),
             source=Value("r"),
             row_id=F("pk"),
             row_contact_id=F("contact_id"),
