@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from . import bulk_actions, selectors, services
 from .message_check import check_message, rule_for_script
 from .models import Classification, Contact, Interaction, Tag, contact_every_days_validators
+from .occasions import YEAR_UNKNOWN
 from .ownership import id_from_query
 from .selectors import Sort, Status
 
@@ -78,6 +79,7 @@ class ContactForm(OwnedModelForm):
             "birthday": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {"birthday": f"No year known? Use {YEAR_UNKNOWN}."}
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, owner=owner, **kwargs)

@@ -464,3 +464,6 @@ class ImportJob(models.Model):
         if claimed:
             self.refresh_from_db()
         return bool(claimed)
+
+
+from .occasions import Occasion  # noqa: E402, F401  (a model of this app kept in its own module)

@@ -145,7 +145,7 @@ def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
 
 def contact_for_page(*, owner, pk) -> Contact:
     return get_owned_or_404(
-        Contact.objects.select_related("classification").prefetch_related("tags", "emails", "phones"),
+        Contact.objects.select_related("classification").prefetch_related("tags", "emails", "phones", "occasions"),
         owner,
         pk=pk,
     )

@@ -22,6 +22,7 @@ from .models import (
     ContactPhone,
     Interaction,
     InteractionKind,
+    Occasion,
     Tag,
 )
 
@@ -277,3 +278,14 @@ def mark_contacted_today(*, contacts: QuerySet[Contact], summary: str = "Got in 
     )
     refresh_cadence(Contact.objects.filter(pk__in=[c.pk for c in contact_list]))
     return len(contact_list)
+
+
+def add_occasion(
+    *, contact: Contact, on: datetime.date, kind: str = "other", label: str = "", is_yearly: bool = True
+) -> Occasion:
+    """Record an important date of ``contact`` (a work anniversary, the day you met, a date you
+    name); the sweep reminds of it ahead of time. Validated like the form; raises ValidationError."""
+    occasion = Occasion(owner_id=contact.owner_id, contact=contact, kind=kind, label=label, on=on, is_yearly=is_yearly)
+    occasion.full_clean()
+    occasion.save()
+    return occasion

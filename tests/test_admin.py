@@ -84,6 +84,8 @@ def empty_inlines():
         "emails-INITIAL_FORMS": "0",
         "phones-TOTAL_FORMS": "0",
         "phones-INITIAL_FORMS": "0",
+        "occasions-TOTAL_FORMS": "0",
+        "occasions-INITIAL_FORMS": "0",
     }
 
 

@@ -13,6 +13,7 @@ from contacts.freshness import touch
 from contacts.models import Contact, Interaction
 from followups import services
 from followups.models import Reminder, WeekPlanEntry
+from followups.sweep import run_sweep
 
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory, UserFactory
 from .followup_factories import CommitmentFactory
@@ -237,13 +238,16 @@ def test_the_dashboard_runs_the_same_queries_for_10_and_10000_contacts(
 ):
     contacts = bulk_network(owner, size)
     services.add_to_week_plan(owner=owner, contacts=contacts[:5], week_starting=datetime.date(2026, 6, 15))
+    Contact.objects.filter(owner=owner).update(birthday=datetime.date(1990, 6, 20))
+    run_sweep()  # a birthday reminder for everyone
     owner_client.get(HOME)  # the session's first page caches the time zone
     touch([owner.pk])  # as any write would: the next view renders afresh
-    with django_assert_num_queries(15):  # session, user, 12 for the body, heartbeats for the late-reminders banner
+    with django_assert_num_queries(17):  # session, user, 14 for the body, heartbeats for the late-reminders banner
         response = owner_client.get(HOME)
     assert len(response.context["today"]) == 5
     counts_shown = response.context["counts"]  # the 90-day people seen under 136 days ago are due, not overdue
     assert (counts_shown.overdue, counts_shown.due_this_week) == (size * 7 // 10, size * 3 // 10)
+    assert response.context["coming_up"].total == size
     with django_assert_num_queries(3):  # session, user, heartbeats; the body comes from the cache
         again = owner_client.get(HOME)
     assert today_names(again) == today_names(response)

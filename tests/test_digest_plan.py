@@ -137,7 +137,7 @@ class TestThePlan:
 class TestTheSetting:
     def form(self, **changes):
         return {"time_zone": "UTC", "outreach_list_size": 5, "digest_enabled": "on", "digest_weekday": 0,
-                "digest_hour": 8, "digest_size": 10, **changes}  # fmt: skip
+                "digest_hour": 8, "digest_size": 10, "date_reminder_days": 7, **changes}  # fmt: skip
 
     def test_ten_people_by_default(self, owner):
         assert services.preferences_for(owner).digest_size == 10

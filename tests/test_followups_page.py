@@ -240,6 +240,7 @@ class TestTimeZones:
     def test_the_time_zone_setting_refuses_an_unknown_zone(self, owner_client, owner):
         form = {"digest_enabled": "on", "digest_weekday": 0, "digest_hour": 8, "outreach_list_size": 5}
         form["digest_size"] = 10
+        form["date_reminder_days"] = 7
         response = owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Mars/Olympus"})
         assert "Select a valid choice" in response.content.decode()
         owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Asia/Tokyo"})

@@ -262,6 +262,8 @@ def _board_rows(owner, day: Day, query: BoardQuery):
     ones too, should it be late), and open promises, in one UNION ALL."""
     in_section = {
         "snoozed": When(state=Reminder.State.SNOOZED, then=Value("snoozed")),
+        # A birthday raised days ahead is not late: it stays among today's until its day.
+        "date": When(kind=Reminder.Kind.DATE, occasion_on__gte=day.today, then=Value("today")),
         # A cadence reminder is overdue with its contact's band; a promise's or an event's, when its day has passed.
         "overdue": When(
             Q(kind=Reminder.Kind.CADENCE) & bands.overdue(day, "contact__")
@@ -274,7 +276,7 @@ def _board_rows(owner, day: Day, query: BoardQuery):
         .filter(Q(state=Reminder.State.OPEN, due_at__lt=day.tomorrow_starts) | Q(state=Reminder.State.SNOOZED))
         .filter(query.contact_filter("contact__"))
         .annotate(
-            section=Case(in_section["snoozed"], in_section["overdue"], default=Value("today")),
+            section=Case(in_section["snoozed"], in_section["date"], in_section["overdue"], default=Value("today")),
             source=Value("r"),
             row_id=F("pk"),
             row_contact_id=F("contact_id"),
@@ -353,7 +355,7 @@ def _rows_shown(ids: dict[str, list[int]], day: Day, zone) -> dict[tuple[str, in
     shown = {}
     if ids["r"]:
         reminders = with_last_interaction(
-            Reminder.objects.filter(pk__in=ids["r"]).select_related("contact__classification", "commitment")
+            Reminder.objects.filter(pk__in=ids["r"]).select_related("contact__classification", "commitment", "occasion")
         )
         shown.update((("r", r.pk), _reminder_row(r, day, zone)) for r in reminders)
     if ids["c"]:

@@ -233,6 +233,33 @@ def week_plans(*, owner_ids, day: Day, zone) -> dict[int, list[WeekPlanEntry]]:
     return group_by_owner(entries)
 
 
+COMING_UP_SIZE = 6
+
+
+@dataclasses.dataclass
+class ComingUp:
+    """The open date reminders shown (each with ``days_until``), and how many are open in all."""
+
+    reminders: list[Reminder]
+    total: int
+
+
+def dates_coming_up(*, owner, day: Day, size: int = COMING_UP_SIZE) -> ComingUp:
+    """Birthdays and other dates the sweep has raised and nobody has acted on yet, soonest
+    first, with the contact's classification (its message guidance stands beside each) and
+    where you left off. Two queries at most, whatever the network's size."""
+    open_dates = Reminder.objects.filter(owner=owner, kind=Reminder.Kind.DATE, state=Reminder.State.OPEN)
+    shown = list(
+        with_last_interaction(open_dates.select_related("contact__classification", "occasion")).order_by(
+            "occasion_on", "pk"
+        )[:size]
+    )
+    for reminder in shown:
+        reminder.days_until = (reminder.occasion_on - day.today).days
+    total = open_dates.count() if len(shown) == size else len(shown)
+    return ComingUp(reminders=shown, total=total)
+
+
 def upcoming_events(*, owner, day: Day, limit: int = 4) -> list[Event]:
     return list(
         Event.objects.for_user(owner)
