@@ -15,7 +15,16 @@ from . import services
 from .admin_formats import AdminCSV, AdminImportForm, AdminXLSX
 from .cadence import refresh_cadence
 from .importing import ImportFileError
-from .models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag, contact_every_days_validators
+from .models import (
+    Classification,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    Occasion,
+    Tag,
+    contact_every_days_validators,
+)
 from .resources import ContactResource, contacts_csv
 
 
@@ -90,6 +99,12 @@ class ContactPhoneInline(admin.TabularInline):
     extra = 0
 
 
+class OccasionInline(admin.TabularInline):
+    model = Occasion
+    extra = 0
+    exclude = ("owner",)  # always the contact's owner (ContactAdmin.save_formset)
+
+
 class BulkClassificationForm(forms.Form):
     classification = forms.ModelChoiceField(queryset=Classification.objects.none(), required=False)
 
@@ -124,8 +139,8 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
     search_fields = ("first_name", "last_name", "company", "emails__address", "tags__name")
     autocomplete_fields = ("classification", "tags")
     list_select_related = ("classification",)
-    inlines = [ContactEmailInline, ContactPhoneInline]
-    readonly_fields = ("last_interaction_at", "created_at", "updated_at")
+    inlines = [ContactEmailInline, ContactPhoneInline, OccasionInline]
+    readonly_fields = ("last_interaction_at", "next_due_at", "overdue_at", "created_at", "updated_at")
     actions = [
         "change_classification",
         "set_frequency_override",
@@ -138,6 +153,12 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         refresh_cadence(Contact.objects.filter(pk=obj.pk))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Occasion:  # a contact's dates are its owner's
+            for inline_form in formset.forms:
+                inline_form.instance.owner_id = form.instance.owner_id
+        super().save_formset(request, form, formset, change)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"owner": request.user}
@@ -236,8 +257,16 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
 @admin.register(Classification)
 class ClassificationAdmin(OwnedAdmin):
     form = NameUniquePerOwnerForm
-    list_display = ("name", "contact_every_days", "preferred_channel", "is_business", "display_order", "owner")
-    list_editable = ("contact_every_days", "display_order")
+    list_display = (
+        "name",
+        "contact_every_days",
+        "contact_at_most_days",
+        "preferred_channel",
+        "is_business",
+        "display_order",
+        "owner",
+    )
+    list_editable = ("contact_every_days", "contact_at_most_days", "display_order")
     list_filter = ("is_business", "preferred_channel")
     search_fields = ("name", "message_guidance")
 

@@ -5,6 +5,11 @@ reminded). Its next due moment is its last interaction (else the moment it was a
 plus that many days. The moment is stored on the contact (``next_due_at``, indexed) so
 "who is due" is one range query; every write that can move it calls ``refresh_cadence``,
 which recomputes it in the database with one UPDATE, whatever the number of rows.
+
+The same UPDATE keeps ``overdue_at``: the same start plus the "at most" interval, which is the
+contact's own maximum, else (when the contact has an own frequency) 1.5 times that frequency,
+else the classification's maximum, else 1.5 times the classification's frequency; rounded up to
+whole days and never shorter than the frequency. contacts.bands says what the two moments mean.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import datetime
 
 from django.db import models
 from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import IsNull
 
 from .freshness import touch
 
@@ -43,33 +49,78 @@ def _newest_interaction(field: str, output_field: models.Field):
     return Subquery(newest, output_field=output_field)
 
 
-def _effective_every_days():
+def _classification_days(field: str):
     from .models import Classification
 
-    classification_days = Classification.objects.filter(pk=OuterRef("classification_id")).values("contact_every_days")[
-        :1
-    ]
+    days = Classification.objects.filter(pk=OuterRef("classification_id")).values(field)[:1]
+    return Subquery(days, output_field=models.IntegerField())
+
+
+def _one_and_a_half(days):
+    """1.5 times ``days``, rounded up (integer division in SQL): 7 -> 11, 30 -> 45."""
+    return (days * 3 + 1) / 2
+
+
+def _effective_every_days():
     return Coalesce(
         F("contact_every_days_override"),
-        Subquery(classification_days, output_field=models.IntegerField()),
+        _classification_days("contact_every_days"),
+        output_field=models.IntegerField(),
+    )
+
+
+def _effective_at_most_days():
+    every_days = _effective_every_days()
+    own_frequency = F("contact_every_days_override")
+    at_most = Coalesce(
+        F("contact_at_most_days_override"),
+        _one_and_a_half(own_frequency),
+        _classification_days("contact_at_most_days"),
+        _one_and_a_half(_classification_days("contact_every_days")),
+        output_field=models.IntegerField(),
+    )
+    # GREATEST skips NULLs on PostgreSQL but not on SQLite: spelt out, no frequency gives no maximum on both.
+    return models.Case(
+        models.When(IsNull(every_days, False), then=Greatest(at_most, every_days)),
+        default=None,
         output_field=models.IntegerField(),
     )
 
 
 def refresh_cadence(contacts: QuerySet) -> int:
-    """Recompute ``last_interaction``, ``last_interaction_at`` and ``next_due_at`` for
-    ``contacts`` in one UPDATE.
+    """Recompute ``last_interaction``, ``last_interaction_at``, ``next_due_at`` and
+    ``overdue_at`` for ``contacts`` in one UPDATE.
 
     Call it after any write that changes an interaction, a contact's classification or
     override, or a classification's frequency. Idempotent; returns the rows touched.
     """
     touch(contacts.order_by().values_list("owner_id", flat=True).distinct())
     newest = _newest_interaction("occurred_at", models.DateTimeField())
+    since = Coalesce(newest, F("created_at"))
     return contacts.order_by().update(
         last_interaction=_newest_interaction("pk", models.BigIntegerField()),
         last_interaction_at=newest,
-        next_due_at=AddDays(Coalesce(newest, F("created_at")), _effective_every_days()),
+        next_due_at=AddDays(since, _effective_every_days()),
+        overdue_at=AddDays(since, _effective_at_most_days()),
     )
+
+
+def at_most_days(
+    *, every_days_override: int | None, at_most_days_override: int | None, classification=None
+) -> int | None:
+    """The "at most" interval in plain Python: the reference the stored ``overdue_at`` is tested against."""
+    every_days = every_days_override or (classification.contact_every_days if classification else None)
+    if not every_days:
+        return None
+    if at_most_days_override:
+        at_most = at_most_days_override
+    elif every_days_override:
+        at_most = (every_days_override * 3 + 1) // 2
+    elif classification.contact_at_most_days:
+        at_most = classification.contact_at_most_days
+    else:
+        at_most = (every_days * 3 + 1) // 2
+    return max(at_most, every_days)
 
 
 def next_due_from_scratch(

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from . import bulk_actions, selectors, services
+from .message_check import check_message, rule_for_script
 from .models import Classification, Contact, Interaction, Tag, contact_every_days_validators
+from .occasions import YEAR_UNKNOWN
 from .ownership import id_from_query
 from .selectors import Sort, Status
 
@@ -64,6 +67,7 @@ class ContactForm(OwnedModelForm):
             "location",
             "classification",
             "contact_every_days_override",
+            "contact_at_most_days_override",
             "linkedin_url",
             "website_url",
             "how_we_met",
@@ -75,6 +79,7 @@ class ContactForm(OwnedModelForm):
             "birthday": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {"birthday": f"No year known? Use {YEAR_UNKNOWN}."}
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, owner=owner, **kwargs)
@@ -88,7 +93,9 @@ class ContactForm(OwnedModelForm):
             Row(Column("first_name"), Column("last_name")),
             Row(Column("company"), Column("job_title")),
             Row(Column("emails"), Column("phones")),
-            Row(Column("classification"), Column("contact_every_days_override")),
+            Row(
+                Column("classification"), Column("contact_every_days_override"), Column("contact_at_most_days_override")
+            ),
             Row(Column("tag_names"), Column("location")),
             Row(Column("linkedin_url"), Column("website_url")),
             Row(Column("how_we_met"), Column("where_we_met"), Column(Field("birthday"))),
@@ -139,8 +146,39 @@ class ContactForm(OwnedModelForm):
 class ClassificationForm(OwnedModelForm):
     class Meta:
         model = Classification
-        fields = ["name", "contact_every_days", "message_guidance", "preferred_channel", "is_business"]
+        fields = [
+            "name",
+            "contact_every_days",
+            "contact_at_most_days",
+            "message_guidance",
+            "preferred_channel",
+            "is_business",
+        ]
         widgets = {"message_guidance": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The live hint: the page's script counts as the message is typed, by the rule and wording
+        # contacts.message_check gives here; the hint below starts as the server's own verdict.
+        message = self.fields["message_guidance"]
+        message.widget.attrs.update(
+            {"data-message-check": rule_for_script(), "data-message-check-output": "message-check"}
+        )
+        check = check_message(self["message_guidance"].value() or "")
+        self.helper.layout = Layout(
+            Row(Column("name"), Column("contact_every_days"), Column("contact_at_most_days")),
+            "message_guidance",
+            HTML(
+                format_html(
+                    '<p class="form-text message-check mt-n2 mb-3" id="message-check" aria-live="polite" '
+                    'data-verdict="{}">{}</p>',
+                    check.verdict,
+                    check.hint,
+                )
+            ),
+            "preferred_channel",
+            "is_business",
+        )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -21,6 +21,22 @@ contact_every_days_validators = [
     MinValueValidator(1, "Contact frequency must be at least 1 day (leave it empty for never)."),
     MaxValueValidator(MAX_CONTACT_EVERY_DAYS, "Contact frequency can be at most 3650 days (10 years)."),
 ]
+at_most_days_validators = [
+    MinValueValidator(1, "“At most” must be at least 1 day (leave it empty for 1.5 times the frequency)."),
+    MaxValueValidator(MAX_CONTACT_EVERY_DAYS, "“At most” can be at most 3650 days (10 years)."),
+]
+
+
+def at_most_problem(*, every_days: int | None, at_most_days: int | None) -> str:
+    """Why an "at most" interval cannot go with a frequency, or "" when it can. (The cadence
+    update never lets the maximum fall below the frequency anyway: contacts.cadence.)"""
+    if at_most_days is None:
+        return ""
+    if not every_days:
+        return "Set a contact frequency first: “at most” is the longest gap beyond it."
+    if at_most_days < every_days:
+        return f"“At most” cannot be shorter than the frequency ({every_days} days)."
+    return ""
 
 
 class Channel(models.TextChoices):
@@ -61,6 +77,13 @@ class Classification(models.Model):
         validators=contact_every_days_validators,
         help_text="How often to be in touch. Leave empty to never be reminded.",
     )
+    contact_at_most_days = models.PositiveIntegerField(
+        "at most (days)",
+        null=True,
+        blank=True,
+        validators=at_most_days_validators,
+        help_text="The longest gap before someone is overdue. Leave empty for 1.5 times the frequency.",
+    )
     message_guidance = models.TextField(
         "message", blank=True, help_text="What to say to this group, e.g. “ask about their project; offer an intro”."
     )
@@ -87,6 +110,18 @@ class Classification(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:classification_edit", args=[self.pk])
+
+    @property
+    def effective_at_most_days(self) -> int | None:
+        """Its "at most", or when blank 1.5 times the frequency, rounded up (contacts.cadence)."""
+        from .cadence import at_most_days
+
+        return at_most_days(every_days_override=None, at_most_days_override=None, classification=self)
+
+    def clean(self):
+        problem = at_most_problem(every_days=self.contact_every_days, at_most_days=self.contact_at_most_days)
+        if problem:
+            raise ValidationError({"contact_at_most_days": problem})
 
 
 class ContactQuerySet(OwnedQuerySet):
@@ -124,6 +159,14 @@ class Contact(models.Model):
         validators=contact_every_days_validators,
         help_text="Overrides the classification's frequency for this person only.",
     )
+    contact_at_most_days_override = models.PositiveIntegerField(
+        "own at most (days)",
+        null=True,
+        blank=True,
+        validators=at_most_days_validators,
+        help_text="The longest to go without contact for this person only. Empty: the classification's, or 1.5 times "
+        "the own frequency.",
+    )
     # Maintained by contacts.cadence.refresh_cadence on every write that moves them; never by hand.
     last_interaction_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The newest interaction itself, so "where we left off" is a join rather than a
@@ -132,6 +175,8 @@ class Contact(models.Model):
         "Interaction", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Past this moment the contact is overdue (contacts.bands); kept with next_due_at by refresh_cadence.
+    overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -143,6 +188,7 @@ class Contact(models.Model):
             models.Index(fields=["owner", "last_name", "first_name"], name="contact_owner_name_idx"),
             models.Index(fields=["owner", "next_due_at"], name="contact_owner_due_idx"),
             models.Index(fields=["next_due_at"], name="contact_due_idx", condition=models.Q(next_due_at__isnull=False)),
+            models.Index(fields=["owner", "overdue_at"], name="contact_owner_overdue_idx"),
             # The dashboard: how many of a classification are within their cadence, and the
             # earliest due of a classification (followups.dashboard.selectors), read from index ranges.
             models.Index(fields=["classification", "next_due_at"], name="contact_classification_due_idx"),
@@ -170,6 +216,11 @@ class Contact(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    def clean(self):
+        problem = at_most_problem(every_days=self.contact_every_days, at_most_days=self.contact_at_most_days_override)
+        if problem:
+            raise ValidationError({"contact_at_most_days_override": problem})
+
     @property
     def contact_every_days(self) -> int | None:
         """The effective frequency: own override, else the classification's, else none."""
@@ -178,6 +229,17 @@ class Contact(models.Model):
         if self.classification_id and self.classification.contact_every_days:
             return self.classification.contact_every_days
         return None
+
+    @property
+    def contact_at_most_days(self) -> int | None:
+        """The effective "at most" interval (contacts.cadence.at_most_days), None without a frequency."""
+        from .cadence import at_most_days
+
+        return at_most_days(
+            every_days_override=self.contact_every_days_override,
+            at_most_days_override=self.contact_at_most_days_override,
+            classification=self.classification if self.classification_id else None,
+        )
 
 
 class ContactEmail(models.Model):
@@ -402,3 +464,6 @@ class ImportJob(models.Model):
         if claimed:
             self.refresh_from_db()
         return bool(claimed)
+
+
+from .occasions import Occasion  # noqa: E402, F401  (a model of this app kept in its own module)

@@ -12,26 +12,31 @@ from django.utils import timezone
 
 from netcrm.dates import start_of_local_day
 
+from . import bands
 from .models import Classification, Contact, Interaction, Tag
 from .ownership import get_owned_or_404, id_from_query
 from .search import is_ranked
 
 
 class Status(models.TextChoices):
-    """Where a contact stands against its cadence (the dashboard's counts use the same cuts)."""
+    """Where a contact stands against its cadence: the bands of contacts.bands (overdue: past the
+    maximum; due: past the ideal), then when the not yet due fall due. The dashboard's counts use
+    the same cuts."""
 
     OVERDUE = "overdue", "Overdue"
-    DUE_THIS_WEEK = "due_this_week", "Due this week"
+    DUE = "due", "Due"
+    DUE_THIS_WEEK = "due_this_week", "Due later this week"
     WITHIN_CADENCE = "within_cadence", "Within cadence"
     NO_CADENCE = "no_cadence", "No cadence"
 
 
 @dataclasses.dataclass(frozen=True)
 class StatusBounds:
-    """The user's today, in UTC: overdue before ``today_starts``; due this week from then until
-    ``week_ends`` (midnight seven local days on, as followups.selectors.Day cuts it)."""
+    """The user's today, in UTC: ``today_starts`` and ``tomorrow_starts`` cut the bands; due later
+    this week until ``week_ends`` (midnight seven local days on, as followups.selectors.Day cuts it)."""
 
     today_starts: datetime.datetime
+    tomorrow_starts: datetime.datetime
     week_ends: datetime.datetime
 
     @classmethod
@@ -40,13 +45,15 @@ class StatusBounds:
         today = timezone.localtime(now or timezone.now(), zone).date()
         return cls(
             today_starts=start_of_local_day(today, zone),
+            tomorrow_starts=start_of_local_day(today + datetime.timedelta(days=1), zone),
             week_ends=start_of_local_day(today + datetime.timedelta(days=7), zone),
         )
 
     def condition(self, status: str) -> Q:
         return {
-            Status.OVERDUE: Q(next_due_at__lt=self.today_starts),
-            Status.DUE_THIS_WEEK: Q(next_due_at__gte=self.today_starts, next_due_at__lt=self.week_ends),
+            Status.OVERDUE: bands.overdue(self),
+            Status.DUE: bands.due(self),
+            Status.DUE_THIS_WEEK: Q(next_due_at__gte=self.tomorrow_starts, next_due_at__lt=self.week_ends),
             Status.WITHIN_CADENCE: Q(next_due_at__gte=self.week_ends),
             Status.NO_CADENCE: Q(next_due_at__isnull=True),
         }.get(status, Q())
@@ -138,7 +145,7 @@ def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
 
 def contact_for_page(*, owner, pk) -> Contact:
     return get_owned_or_404(
-        Contact.objects.select_related("classification").prefetch_related("tags", "emails", "phones"),
+        Contact.objects.select_related("classification").prefetch_related("tags", "emails", "phones", "occasions"),
         owner,
         pk=pk,
     )

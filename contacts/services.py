@@ -22,6 +22,7 @@ from .models import (
     ContactPhone,
     Interaction,
     InteractionKind,
+    Occasion,
     Tag,
 )
 
@@ -146,8 +147,12 @@ def reclassify(*, contacts: QuerySet[Contact], classification: Classification | 
 
 @transaction.atomic
 def set_frequency_override(*, contacts: QuerySet[Contact], every_days: int | None) -> int:
-    """Give many contacts their own frequency (None: their classification's again). Set-based."""
-    changed, written = _update_selection(contacts, contact_every_days_override=every_days)
+    """Give many contacts their own frequency (None: their classification's again), and with it
+    the default maximum (1.5 times; an own "at most" is cleared, as it was set for the old
+    frequency). Set-based."""
+    changed, written = _update_selection(
+        contacts, contact_every_days_override=every_days, contact_at_most_days_override=None
+    )
     refresh_cadence(written)
     return changed
 
@@ -273,3 +278,14 @@ def mark_contacted_today(*, contacts: QuerySet[Contact], summary: str = "Got in 
     )
     refresh_cadence(Contact.objects.filter(pk__in=[c.pk for c in contact_list]))
     return len(contact_list)
+
+
+def add_occasion(
+    *, contact: Contact, on: datetime.date, kind: str = "other", label: str = "", is_yearly: bool = True
+) -> Occasion:
+    """Record an important date of ``contact`` (a work anniversary, the day you met, a date you
+    name); the sweep reminds of it ahead of time. Validated like the form; raises ValidationError."""
+    occasion = Occasion(owner_id=contact.owner_id, contact=contact, kind=kind, label=label, on=on, is_yearly=is_yearly)
+    occasion.full_clean()
+    occasion.save()
+    return occasion

@@ -19,6 +19,7 @@ from .forms import (
     InteractionForm,
 )
 from .models import Classification, Contact, Interaction
+from .occasion_forms import occasion_formset, save_contact_and_occasions
 from .ownership import get_owned_or_404
 
 CONTACTS_PER_PAGE = 25
@@ -104,6 +105,7 @@ def contact_detail(request, pk):
             "contact": contact,
             "latest": interactions[0] if interactions else None,
             "interactions": interactions,
+            "day": selectors.StatusBounds.of(),
             "interaction_form": InteractionForm(owner=request.user, contact=contact),
             # The form posts to followups:log_interaction, which also settles reminders.
         },
@@ -112,21 +114,24 @@ def contact_detail(request, pk):
 
 def contact_create(request):
     form = ContactForm(request.POST or None, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        contact = form.save()
+    occasions = occasion_formset(request)
+    if request.method == "POST" and form.is_valid() & occasions.is_valid():  # both: every error at once
+        contact = save_contact_and_occasions(form, occasions)
         messages.success(request, f"Added {contact}.")
         return redirect(contact)
-    return render(request, "contacts/contact_form.html", {"form": form})
+    return render(request, "contacts/contact_form.html", {"form": form, "occasions": occasions})
 
 
 def contact_edit(request, pk):
     contact = get_owned_or_404(Contact, request.user, pk=pk)
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    occasions = occasion_formset(request, contact)
+    if request.method == "POST" and form.is_valid() & occasions.is_valid():  # both: every error at once
+        save_contact_and_occasions(form, occasions)
         messages.success(request, f"Saved {contact}.")
         return redirect(contact)
-    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+    context = {"form": form, "occasions": occasions, "contact": contact}
+    return render(request, "contacts/contact_form.html", context)
 
 
 def contact_delete(request, pk):

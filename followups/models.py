@@ -11,13 +11,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Contact, Interaction
+from contacts.models import Contact, Interaction, Occasion
+from contacts.occasions import YEAR_UNKNOWN
 from contacts.ownership import OwnedQuerySet
 
 OPEN_STATES = ("open", "snoozed")
 # How many people the weekly digest names (the rest are counted): a plan for the week, not a dump.
 DIGEST_SIZE_DEFAULT = 10
 DIGEST_SIZE_MAX = 50
+# How many days before a birthday or another important date its reminder is raised.
+DATE_REMINDER_DAYS_DEFAULT = 7
+DATE_REMINDER_DAYS_MAX = 60
 UNFINISHED_DIGESTS = ("claimed", "sending", "retrying")
 
 
@@ -61,6 +65,15 @@ class FollowupPreferences(models.Model):
         ],
         help_text="The most pressing first; everyone else due is counted per classification, with a link.",
     )
+    date_reminder_days = models.PositiveSmallIntegerField(
+        "remind me of birthdays and other dates (days before)",
+        default=DATE_REMINDER_DAYS_DEFAULT,
+        validators=[
+            MinValueValidator(0, "Use 0 for a reminder on the day itself."),
+            MaxValueValidator(DATE_REMINDER_DAYS_MAX, f"Remind at most {DATE_REMINDER_DAYS_MAX} days before."),
+        ],
+        help_text="0 reminds you on the day itself.",
+    )
     # The next weekly slot in UTC; the scheduler claims a digest by moving it forward.
     next_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The secret in the user's calendar feed URL (followups.calendar.feed); none until they create
@@ -75,6 +88,11 @@ class FollowupPreferences(models.Model):
             # The digest's ranking query cuts each user's list at this number.
             models.CheckConstraint(
                 condition=models.Q(digest_size__gte=1, digest_size__lte=DIGEST_SIZE_MAX), name="prefs_digest_size_range"
+            ),
+            # The sweep reads it in SQL to find the dates coming up.
+            models.CheckConstraint(
+                condition=models.Q(date_reminder_days__lte=DATE_REMINDER_DAYS_MAX),
+                name="prefs_date_reminder_days_range",
             ),
         ]
         indexes = [
@@ -133,12 +151,15 @@ class ReminderQuerySet(OwnedQuerySet):
 
 class Reminder(models.Model):
     """Something to act on for a contact. At most one open-or-snoozed per contact and kind
-    (per promise for promise reminders), enforced by the database."""
+    (per promise for promise reminders), enforced by the database; a date reminder is one per
+    occurrence instead (``occasion_on``: this year's birthday, this year's work anniversary),
+    whatever its state, so a dismissed one is not raised again that year."""
 
     class Kind(models.TextChoices):
         CADENCE = "cadence", "Time to reconnect"
         PROMISE = "promise", "Promise due"
         EVENT_FOLLOWUP = "event_followup", "Follow up after an event"
+        DATE = "date", "Important date"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
@@ -160,6 +181,12 @@ class Reminder(models.Model):
     commitment = models.ForeignKey(
         Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
+    # A date reminder: the day it is for (in the owner's calendar) and, unless it is the
+    # contact's birthday, the occasion.
+    occasion_on = models.DateField(null=True, blank=True)
+    occasion = models.ForeignKey(
+        Occasion, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -178,8 +205,20 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["contact", "kind"],
-                condition=models.Q(state__in=OPEN_STATES) & models.Q(commitment__isnull=True),
+                condition=models.Q(state__in=OPEN_STATES)
+                & models.Q(commitment__isnull=True)
+                & models.Q(occasion_on__isnull=True),
                 name="reminder_one_open_per_contact_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["contact", "occasion_on"],
+                condition=models.Q(kind="date", occasion__isnull=True),
+                name="reminder_one_per_birthday_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["occasion", "occasion_on"],
+                condition=models.Q(occasion__isnull=False),
+                name="reminder_one_per_occasion_per_year",
             ),
             models.UniqueConstraint(
                 fields=["commitment"],
@@ -209,6 +248,25 @@ class Reminder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def occasion_title(self) -> str:
+        """“Birthday”, “Work anniversary”, or the user's label (date reminders only)."""
+        if self.kind != self.Kind.DATE:
+            return ""
+        return self.occasion.title if self.occasion_id else "Birthday"
+
+    @property
+    def occasion_years(self) -> int | None:
+        """How old the contact turns, or how many years the occasion marks; None when the year
+        is unknown (contacts.occasions.YEAR_UNKNOWN) or the date happens once."""
+        if self.kind != self.Kind.DATE or self.occasion_on is None:
+            return None
+        first = self.occasion.on if self.occasion_id else self.contact.birthday
+        if first is None or first.year == YEAR_UNKNOWN or (self.occasion_id and not self.occasion.is_yearly):
+            return None
+        years = self.occasion_on.year - first.year
+        return years if years > 0 else None
 
 
 class DigestLog(models.Model):

@@ -8,6 +8,7 @@ import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from contacts import bands
 from contacts.models import Contact
 from netcrm.dates import start_of_local_day, week_starting
 
@@ -60,8 +61,9 @@ def open_commitments_for_contact(*, contact: Contact) -> QuerySet[Commitment]:
 
 
 def week_plan_candidates(*, owner, day) -> dict[str, list[Contact]]:
-    """What the week-plan page offers: already planned, overdue and due this week (most overdue
-    first), and suggestions: people without a cadence not contacted for six months. Four queries."""
+    """What the week-plan page offers: already planned, overdue (past the maximum) and the rest
+    due this week (most overdue first), and suggestions: people without a cadence not contacted
+    for six months. Four queries."""
     from .models import WeekPlanEntry
 
     planned_ids = WeekPlanEntry.objects.for_user(owner).filter(week_starting=day.week_starting).values("contact_id")
@@ -69,9 +71,9 @@ def week_plan_candidates(*, owner, day) -> dict[str, list[Contact]]:
     half_a_year_ago = day.now - datetime.timedelta(days=182)
     return {
         "planned": list(contacts.filter(pk__in=planned_ids)),
-        "overdue": list(contacts.filter(next_due_at__lt=day.today_starts).order_by("next_due_at", "pk")[:50]),
+        "overdue": list(contacts.filter(bands.overdue(day)).order_by("next_due_at", "pk")[:50]),
         "due": list(
-            contacts.filter(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends).order_by(
+            contacts.filter(next_due_at__lt=day.week_ends, overdue_at__gte=day.today_starts).order_by(
                 "next_due_at", "pk"
             )
         ),

@@ -20,8 +20,9 @@ from netcrm.sql import insert_select
 from .digest.schedule import reschedule
 from .models import OPEN_STATES, Commitment, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 
-# Kinds an interaction with the contact settles; a promise is settled only by keeping it.
-SETTLED_BY_INTERACTION = (Reminder.Kind.CADENCE, Reminder.Kind.EVENT_FOLLOWUP)
+# Kinds an interaction with the contact settles (a greeting settles a birthday); a promise is
+# settled only by keeping it.
+SETTLED_BY_INTERACTION = (Reminder.Kind.CADENCE, Reminder.Kind.EVENT_FOLLOWUP, Reminder.Kind.DATE)
 
 
 def preferences_for(user) -> FollowupPreferences:

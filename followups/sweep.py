@@ -4,7 +4,8 @@ Each step is one SQL statement over all users, whatever their number of contacts
   1. wake snoozed reminders whose date has passed (one UPDATE);
   2. raise cadence reminders for contacts whose ``next_due_at`` has passed (one INSERT … SELECT);
   3. raise promise reminders for open promises that are due (one INSERT … SELECT);
-  4. raise event follow-up reminders for people met at an event and not contacted since (one INSERT … SELECT).
+  4. raise event follow-up reminders for people met at an event and not contacted since (one INSERT … SELECT);
+  5. raise date reminders for birthdays and other important dates coming up (one INSERT … SELECT).
 Idempotent and safe to run concurrently: a reminder is only raised for a due moment that has
 none yet, and the partial unique constraints turn a racing duplicate into a no-op
 (``ON CONFLICT DO NOTHING``), so two sweeps at once raise nothing twice.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import zoneinfo
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
@@ -21,10 +23,12 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from contacts.freshness import touch
-from contacts.models import Contact, Interaction
+from contacts.models import Contact, Interaction, Occasion
+from netcrm.sql import insert_select
 from strategy.models import PersonMet
 
-from .models import OPEN_STATES, Commitment, Reminder
+from .important_dates import with_next_occurrence, within_days
+from .models import DATE_REMINDER_DAYS_DEFAULT, OPEN_STATES, Commitment, FollowupPreferences, Reminder
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,15 +37,16 @@ class SweepResult:
     cadence_raised: int
     promises_raised: int
     event_followups_raised: int = 0
+    dates_raised: int = 0
 
     @property
     def raised(self) -> int:
-        return self.cadence_raised + self.promises_raised + self.event_followups_raised
+        return self.cadence_raised + self.promises_raised + self.event_followups_raised + self.dates_raised
 
     def __str__(self):
         return (
             f"raised {self.raised} reminder(s) ({self.cadence_raised} cadence, {self.promises_raised} promise, "
-            f"{self.event_followups_raised} event follow-up); woke {self.woken} snoozed"
+            f"{self.event_followups_raised} event follow-up, {self.dates_raised} date); woke {self.woken} snoozed"
         )
 
 
@@ -188,6 +193,67 @@ def raise_event_followups(now: datetime.datetime) -> int:
     return raised
 
 
+DATE_INSERT_COLUMNS = (*INSERT_COLUMNS, "occasion_id", "occasion_on")
+
+
+def zones_by_local_day(now: datetime.datetime) -> dict[datetime.date, list[str]]:
+    """The time zones users have chosen, grouped by the date it is there at ``now`` (at most
+    three dates at once); UTC always among them, for users without preferences (one query)."""
+    zones = set(FollowupPreferences.objects.values_list("time_zone", flat=True).distinct()) | {"UTC"}
+    by_day: dict[datetime.date, list[str]] = {}
+    for name in sorted(zones):
+        by_day.setdefault(timezone.localtime(now, zoneinfo.ZoneInfo(name)).date(), []).append(name)
+    return by_day
+
+
+def raise_date_reminders(now: datetime.datetime) -> int:
+    """One reminder per birthday and per occasion whose next day, in the owner's calendar, is
+    at most their ``date_reminder_days`` away (today included). The unique constraints per
+    occurrence (contact or occasion, and the day) make a second sweep, or a concurrent one, a
+    no-op, and keep a dismissed date from coming back the same year. The reminder carries the
+    day it is for; the classification's guidance is read live where it is shown."""
+    branches = []
+    for today, zones in zones_by_local_day(now).items():
+        owners = Q(owner__followup_prefs__time_zone__in=zones)
+        if "UTC" in zones:
+            owners |= Q(owner__followup_prefs__isnull=True)
+        lead_days = Coalesce(F("owner__followup_prefs__date_reminder_days"), Value(DATE_REMINDER_DAYS_DEFAULT))
+        birthdays = with_next_occurrence(
+            Contact.objects.filter(owners, birthday__isnull=False), date_field="birthday", today=today
+        )
+        occasions = with_next_occurrence(
+            Occasion.objects.filter(owners), date_field="on", today=today, yearly="is_yearly"
+        )
+        for rows, contact, occasion in ((birthdays, F("id"), None), (occasions, F("contact_id"), F("id"))):
+            rows = within_days(rows.annotate(lead_days=lead_days), F("lead_days"))
+            branches.append(_date_reminder_rows(rows.order_by(), contact=contact, occasion=occasion, now=now))
+    first, *others = branches
+    raised = insert_select(Reminder, DATE_INSERT_COLUMNS, first.union(*others, all=True))
+    if raised:  # the dashboards' "coming up" change
+        raised_now = Reminder.objects.filter(kind=Reminder.Kind.DATE, created_at=now)
+        touch(raised_now.values_list("owner_id", flat=True).distinct())
+    return raised
+
+
+def _date_reminder_rows(rows, *, contact, occasion, now):
+    return rows.annotate(
+        r_owner=F("owner_id"),
+        r_contact=contact,
+        r_kind=Cast(Value(Reminder.Kind.DATE), models.CharField()),
+        r_state=Cast(Value(Reminder.State.OPEN), models.CharField()),
+        # Due as soon as it is raised: the days before are the time to prepare a greeting.
+        r_due_at=Cast(Value(now), models.DateTimeField()),
+        r_message=Cast(Value(""), models.TextField()),
+        r_commitment=Cast(Value(None), models.BigIntegerField()),
+        r_created_at=Cast(Value(now), models.DateTimeField()),
+        r_occasion=Cast(occasion if occasion is not None else Value(None), models.BigIntegerField()),
+        r_occasion_on=Cast(F("occurs_on"), models.DateField()),
+    ).values_list(
+        "r_owner", "r_contact", "r_kind", "r_state", "r_due_at", "r_message", "r_commitment", "r_created_at",
+        "r_occasion", "r_occasion_on",
+    )  # fmt: skip
+
+
 def run_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     """Raise every reminder that has come due for every user. Idempotent; safe to run concurrently."""
     now = now or timezone.now()
@@ -199,9 +265,12 @@ def run_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         promises_raised = raise_promise_reminders(now)
     with transaction.atomic():
         event_followups_raised = raise_event_followups(now)
+    with transaction.atomic():
+        dates_raised = raise_date_reminders(now)
     return SweepResult(
         woken=woken,
         cadence_raised=cadence_raised,
         promises_raised=promises_raised,
         event_followups_raised=event_followups_raised,
+        dates_raised=dates_raised,
     )

@@ -4,7 +4,7 @@ import factory
 from django.db import connection
 from django.utils import timezone
 
-from contacts.cadence import refresh_cadence
+from contacts.cadence import at_most_days, refresh_cadence
 from contacts.models import Contact, Interaction
 from followups.models import Commitment, Reminder
 
@@ -39,10 +39,13 @@ def bulk_due_contacts(owner, *, classification, due_at, first_name="Due", compan
     set-based: one bulk_create (and, with ``summary``, one for their last interactions and one
     cadence UPDATE), so a test can stand up a network of 50,000 people due in seconds."""
     every = datetime.timedelta(days=classification.contact_every_days)
+    at_most = datetime.timedelta(days=at_most_days(every_days_override=None, at_most_days_override=None,
+                                                   classification=classification))  # fmt: skip
     contacts = Contact.objects.bulk_create(
         [
             Contact(owner=owner, classification=classification, first_name=f"{first_name}{index:05d}",
-                    last_name="Bulk", company=company, created_at=moment - every, next_due_at=moment)
+                    last_name="Bulk", company=company, created_at=moment - every, next_due_at=moment,
+                    overdue_at=moment - every + at_most)
             for index, moment in enumerate(due_at)
         ],
         batch_size=2000,

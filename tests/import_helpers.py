@@ -67,6 +67,7 @@ def contact_fields(contact) -> dict:
         "linkedin_url": contact.linkedin_url,
         "location": contact.location,
         "tags": sorted(t.name for t in contact.tags.all()),
+        "dates": [f"{occasion.title} {occasion.on.isoformat()}" for occasion in contact.occasions.order_by("on", "pk")],
     }
     return {name: value for name, value in fields.items() if value}
 

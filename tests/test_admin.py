@@ -1,6 +1,7 @@
 """The admin for bulk edits: scoped for staff users, bulk actions, CSV/XLSX import and export."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -83,6 +84,8 @@ def empty_inlines():
         "emails-INITIAL_FORMS": "0",
         "phones-TOTAL_FORMS": "0",
         "phones-INITIAL_FORMS": "0",
+        "occasions-TOTAL_FORMS": "0",
+        "occasions-INITIAL_FORMS": "0",
     }
 
 
@@ -217,3 +220,18 @@ class NamedFile:
     def __ror__(self, buffer):
         buffer.name = self.name
         return buffer
+
+
+@pytest.mark.django_db
+class TestClassificationMaximum:
+    def test_the_admin_sets_the_maximum_and_refuses_one_below_the_frequency(self, staff_client, staff):
+        clients = ClassificationFactory(owner=staff, name="Clients", contact_every_days=30)
+        contact = ContactFactory(owner=staff, classification=clients)
+        url = reverse("admin:contacts_classification_change", args=[clients.pk])
+        form = {"name": "Clients", "contact_every_days": "30", "display_order": "0", "is_business": "on"}
+        refused = staff_client.post(url, {**form, "contact_at_most_days": "20"})
+        assert refused.status_code == 200
+        assert "“At most” cannot be shorter than the frequency (30 days)." in refused.content.decode()
+        assert staff_client.post(url, {**form, "contact_at_most_days": "60"}).status_code == 302
+        contact.refresh_from_db()
+        assert contact.overdue_at - contact.created_at == datetime.timedelta(days=60)

@@ -157,15 +157,16 @@ class TestPromises:
 @pytest.mark.django_db
 class TestWhoIsDue:
     def test_the_sections_as_the_follow_ups_page_cuts_them(self, api, owner):
-        contact_due(owner, due_in_days=-3, first_name="Overdue")
+        contact_due(owner, due_in_days=-20, first_name="Overdue")  # past the maximum, 45 days for a 30-day frequency
+        contact_due(owner, due_in_days=-3, first_name="Due")  # past the ideal, within the maximum
         contact_due(owner, due_in_days=0, first_name="Today")
         contact_due(owner, due_in_days=4, first_name="Friday")
         contact_due(owner, due_in_days=9, first_name="Later")
         run_sweep()
         overdue = api.get(DUE, {"section": "overdue"}).json()
-        assert first_names(overdue["results"]) == ["Overdue"] and overdue["results"][0]["days_overdue"] == 3
+        assert first_names(overdue["results"]) == ["Overdue"] and overdue["results"][0]["days_overdue"] == 20
         assert overdue["results"][0]["reminder"]["kind"] == "cadence"
-        assert first_names(api.get(DUE, {"section": "today"}).json()["results"]) == ["Today"]
+        assert first_names(api.get(DUE, {"section": "today"}).json()["results"]) == ["Due", "Today"]
         week = api.get(DUE, {"section": "week"}).json()["results"]
         assert first_names(week) == ["Friday"] and week[0]["reminder"] is None  # not raised yet
 
@@ -182,7 +183,7 @@ class TestWhoIsDue:
 
     def test_25_at_a_time_with_a_next_link_to_the_rest(self, api, owner):
         for number in range(30):
-            contact_due(owner, due_in_days=-1 - number, first_name=f"P{number:02d}")
+            contact_due(owner, due_in_days=-16 - number, first_name=f"P{number:02d}")  # past the 45-day maximum
         first = api.get(DUE, {"section": "overdue"}).json()
         assert len(first["results"]) == 25 and first["remaining"] == 30
         rest = api.get(first["next"]).json()
@@ -191,8 +192,8 @@ class TestWhoIsDue:
         assert shown == [f"P{number:02d}" for number in range(29, -1, -1)]  # the most overdue first
 
     def test_a_classification_filter_and_errors_naming_the_parameter(self, api, owner, stranger):
-        ada = contact_due(owner, due_in_days=-2, first_name="Ada")
-        contact_due(owner, due_in_days=-2, first_name="Bob")
+        ada = contact_due(owner, due_in_days=-20, first_name="Ada")
+        contact_due(owner, due_in_days=-20, first_name="Bob")
         params = {"section": "overdue", "classification": ada.classification_id}
         assert first_names(api.get(DUE, params).json()["results"]) == ["Ada"]
         foreign = ClassificationFactory(owner=stranger)

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.cadence import refresh_cadence
-from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag
-from contacts.services import create_starter_classifications
+from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Occasion, Tag
+from contacts.services import add_occasion, create_starter_classifications
 from followups.digest.schedule import next_slot
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 from followups.services import (
@@ -43,7 +43,7 @@ pytestmark = pytest.mark.django_db
 # Models a backup covers, by section; a model added to an app must be listed here (or in
 # NOT_BACKED_UP with the reason), so nothing a user owns is silently left out of backups.
 COVERED = {
-    "contacts": [Classification, Tag, Contact, ContactEmail, ContactPhone, Interaction],
+    "contacts": [Classification, Tag, Contact, ContactEmail, ContactPhone, Occasion, Interaction],
     "strategy": [Plan, Purpose, Venue, Event, PersonMet],
     "followups": [FollowupPreferences, Commitment, Reminder, WeekPlanEntry, OutreachSkip, DigestLog],
 }
@@ -193,6 +193,13 @@ def _followups(owner, ada, mum, loner):
                     snoozed_until=moment(-3), created_at=moment(4))  # fmt: skip
     ReminderFactory(contact=loner, kind=Reminder.Kind.EVENT_FOLLOWUP, state=Reminder.State.DISMISSED,
                     due_at=moment(25), resolved_at=moment(24), created_at=moment(26))  # fmt: skip
+    anniversary = add_occasion(contact=ada, kind="work_anniversary", on=datetime.date(1833, 6, 5))
+    add_occasion(contact=mum, label="Wedding day", on=datetime.date(1604, 9, 1))
+    ReminderFactory(contact=ada, kind=Reminder.Kind.DATE, occasion=anniversary, occasion_on=datetime.date(2026, 6, 5),
+                    due_at=moment(6), created_at=moment(6))  # fmt: skip
+    ReminderFactory(contact=ada, kind=Reminder.Kind.DATE, occasion_on=datetime.date(2026, 12, 10),
+                    state=Reminder.State.DISMISSED, due_at=moment(3), resolved_at=moment(2),
+                    created_at=moment(3))  # fmt: skip
     add_to_week_plan(owner=owner, contacts=[ada, loner], week_starting=datetime.date(2026, 11, 23))
     add_to_week_plan(owner=owner, contacts=[mum], week_starting=datetime.date(2026, 11, 16))
     skip_today(contact=mum, day=datetime.date(2026, 11, 24))
@@ -217,6 +224,8 @@ def natural(value):
         return ("event", value.name, value.held_on, value.created_at)
     if isinstance(value, Commitment):
         return ("commitment", natural(value.contact), value.description, value.created_at)
+    if isinstance(value, Occasion):
+        return ("occasion", natural(value.contact), value.kind, value.label, value.on)
     assert not isinstance(value, Model), f"give {type(value).__name__} a natural key in natural()"
     return value
 
@@ -271,16 +280,17 @@ def test_a_backup_restored_into_a_new_account_reproduces_every_field(owner, rich
     assert counts == {
         "contacts": 3,
         "interactions": 3,
+        "important_dates": 2,
         "purposes": 4,
         "venues": 2,
         "events": 2,
         "people_met": 3,
         "commitments": 2,
-        "reminders": 5,
+        "reminders": 7,
     }
     original, restored = snapshot(owner), snapshot(newcomer)
     expected = {"Plan": 1, "Purpose": 4, "Venue": 2, "Event": 2, "PersonMet": 3, "FollowupPreferences": 1,
-                "Commitment": 2, "Reminder": 5, "WeekPlanEntry": 3, "OutreachSkip": 2, "DigestLog": 2}  # fmt: skip
+                "Commitment": 2, "Reminder": 7, "WeekPlanEntry": 3, "OutreachSkip": 2, "DigestLog": 2}  # fmt: skip
     assert {name: len(original[name]) for name in expected} == expected
     assert len(original["Contact"]) == 3 and len(original["Interaction"]) == 3
     for model_name in original:
@@ -312,7 +322,7 @@ def test_the_backup_holds_only_the_users_own_rows(owner_client, rich_network):
     names = [c["first_name"] for c in sections["contacts"]["contacts"]]
     assert sorted(names) == ["Ada", "Mum", "No"]  # not the stranger's "Not Mine"
     assert [e["name"] for e in sections["strategy"]["events"]] == ["PyData March", "Dinner"]
-    assert len(sections["strategy"]["people_met"]) == 3 and len(sections["followups"]["reminders"]) == 5
+    assert len(sections["strategy"]["people_met"]) == 3 and len(sections["followups"]["reminders"]) == 7
 
 
 def test_the_backup_takes_the_same_few_queries_whatever_the_number_of_rows(owner, rich_network):
@@ -354,7 +364,7 @@ def test_restore_through_the_page(client, owner, rich_network):
     response = client.post(reverse("transfer:restore"), {"file": SimpleUploadedFile("backup.json", raw)}, follow=True)
     assert Contact.objects.filter(owner=newcomer).count() == 3
     message = response.content.decode()
-    assert "Restored 3 contacts, 3 interactions" in message
+    assert "Restored 3 contacts, 3 interactions, 2 important dates" in message
     assert "events" in message and "reminders" in message
 
 

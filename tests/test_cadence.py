@@ -26,6 +26,20 @@ def expected_next_due(contact: Contact):
     )
 
 
+def expected_overdue_at(contact: Contact):
+    contact = Contact.objects.select_related("classification").get(pk=contact.pk)
+    newest = Interaction.objects.filter(contact=contact).order_by("-occurred_at").first()
+    return next_due_from_scratch(
+        last_interaction_at=newest.occurred_at if newest else None,
+        created_at=contact.created_at,
+        every_days=contact.contact_at_most_days,
+    )
+
+
+def stored_overdue_at(contact):
+    return Contact.objects.values_list("overdue_at", flat=True).get(pk=contact.pk)
+
+
 def stored_next_due(contact):
     return Contact.objects.values_list("next_due_at", flat=True).get(pk=contact.pk)
 
@@ -92,6 +106,8 @@ operations = st.lists(
         st.tuples(st.just("override"), st.integers(0, 2), st.one_of(st.none(), st.integers(1, 365))),
         st.tuples(st.just("class_frequency"), st.integers(0, 2), st.one_of(st.none(), st.integers(1, 365))),
         st.tuples(st.just("unclassify"), st.integers(0, 2), st.just(0)),
+        st.tuples(st.just("class_at_most"), st.integers(0, 2), st.one_of(st.none(), st.integers(1, 500))),
+        st.tuples(st.just("own_at_most"), st.integers(0, 2), st.one_of(st.none(), st.integers(1, 500))),
     ),
     min_size=1,
     max_size=12,
@@ -101,7 +117,7 @@ operations = st.lists(
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=operations)
-def test_stored_due_moment_matches_the_rule_after_any_sequence_of_changes(steps):
+def test_stored_due_and_overdue_moments_match_the_rule_after_any_sequence_of_changes(steps):
     user = UserFactory()
     classifications = [ClassificationFactory(owner=user, contact_every_days=days) for days in (14, 90, None)]
     contacts = [ContactFactory(owner=user, classification=classifications[i]) for i in range(3)]
@@ -130,8 +146,16 @@ def test_stored_due_moment_matches_the_rule_after_any_sequence_of_changes(steps)
             services.save_classification(classification=classification)
         elif action == "unclassify":
             services.reclassify(contacts=Contact.objects.filter(pk=contact.pk), classification=None)
+        elif action == "class_at_most":  # forms keep it >= the frequency; the rule copes either way
+            classification = Classification.objects.get(pk=classifications[index].pk)
+            classification.contact_at_most_days = value
+            services.save_classification(classification=classification)
+        elif action == "own_at_most":
+            contact.contact_at_most_days_override = value
+            services.save_contact(contact=contact)
         for each in contacts:
             assert stored_next_due(each) == expected_next_due(each), (action, index, value)
+            assert stored_overdue_at(each) == expected_overdue_at(each), (action, index, value)
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from contacts.models import Contact
+from contacts.services import add_occasion
 from followups import services
 from followups.models import FollowupPreferences, Reminder
 from followups.sweep import run_sweep
@@ -266,16 +267,19 @@ def test_the_feed_runs_the_same_queries_whatever_the_number_of_reminders(
 ):
     classification = ClassificationFactory(owner=owner)
     for number in range(size):
-        contact = ContactFactory(owner=owner, classification=classification, first_name=f"Person{number}")
+        contact = ContactFactory(
+            owner=owner, classification=classification, first_name=f"Person{number}", birthday=datetime.date(1990, 7, 1)
+        )
         InteractionFactory(contact=contact)
         ReminderFactory(contact=contact)
         CommitmentFactory(contact=contact)
+        add_occasion(contact=contact, kind="work_anniversary", on=datetime.date(2020, 6, 20))
         coming_due(ContactFactory(owner=owner, classification=classification), NOW + datetime.timedelta(days=3))
     url = feed_url(owner)
-    # The token, the reminders, the promises, the contacts coming due.
-    with django_assert_num_queries(4):
+    # The token, the reminders, the promises, the birthdays, the other dates, the contacts coming due.
+    with django_assert_num_queries(6):
         calendar = parse(client.get(url))
-    assert len(calendar.walk("VEVENT")) == 3 * size
+    assert len(calendar.walk("VEVENT")) == 5 * size
 
 
 @pytest.mark.django_db
@@ -294,7 +298,7 @@ def test_with_2000_people_due_the_feed_holds_500_entries_the_most_pressing_first
     )  # fmt: skip
     promise = CommitmentFactory(contact=overdue[0], description="Send the deck", due_on=datetime.date(2026, 6, 30))
     url = feed_url(owner)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         found = events(parse(client.get(url)))
     assert len(found) == 500
     assert f"promise-{promise.pk}@netcrm" in found  # a promise is never crowded out by reminders
@@ -338,3 +342,42 @@ class TestSettingsCard:
 @pytest.fixture(autouse=True)
 def site_url(settings):
     settings.SITE_URL = "http://testserver-site"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frozen")
+class TestImportantDates:
+    def test_a_birthday_is_an_all_day_event_on_its_day_with_what_to_say(self, client, owner):
+        classification = ClassificationFactory(owner=owner, message_guidance="Wish them well.")
+        ada = ContactFactory(owner=owner, classification=classification, first_name="Ada", last_name="L",
+                             birthday=datetime.date(1985, 6, 20))  # fmt: skip
+        found = events(parse(client.get(feed_url(owner))))
+        event = found[f"birthday-{ada.pk}-2026@netcrm"]
+        assert day_of(event) == datetime.date(2026, 6, 20)
+        assert event.decoded("dtend") == datetime.date(2026, 6, 21)
+        assert str(event["summary"]) == "Birthday: Ada L"
+        assert "What to say: Wish them well." in str(event["description"])
+
+    def test_the_uid_stays_when_the_sweep_raises_and_the_user_dismisses_the_reminder(self, client, owner):
+        ada = ContactFactory(owner=owner, birthday=datetime.date(1985, 6, 20))
+        before = set(events(parse(client.get(feed_url(owner)))))
+        run_sweep()
+        services.dismiss(reminder=Reminder.objects.get(kind="date"))
+        after = set(events(parse(client.get(feed_url(owner)))))
+        assert before == after == {f"birthday-{ada.pk}-2026@netcrm"}
+
+    def test_an_occasion_shows_its_label_and_a_leap_day_falls_on_28_february(self, client, owner):
+        contact = ContactFactory(owner=owner, first_name="Bo", last_name="K", birthday=datetime.date(2000, 2, 29))
+        wedding = add_occasion(contact=contact, label="Wedding day", on=datetime.date(2010, 7, 4))
+        found = events(parse(client.get(feed_url(owner))))
+        assert str(found[f"occasion-{wedding.pk}-2026@netcrm"]["summary"]) == "Wedding day: Bo K"
+        with time_machine.travel(datetime.datetime(2027, 2, 1, 12, tzinfo=datetime.UTC), tick=False):
+            later = events(parse(client.get(feed_url(owner))))
+        assert day_of(later[f"birthday-{contact.pk}-2027@netcrm"]) == datetime.date(2027, 2, 28)
+
+    def test_only_dates_in_the_next_60_days_are_listed(self, client, owner):
+        ContactFactory(owner=owner, birthday=datetime.date(1985, 8, 13))  # the 59th day ahead
+        ContactFactory(owner=owner, birthday=datetime.date(1985, 8, 14))  # the 60th: beyond
+        ContactFactory(owner=owner, birthday=datetime.date(1985, 6, 14))  # yesterday: next year
+        found = events(parse(client.get(feed_url(owner))))
+        assert [day_of(event) for event in found.values()] == [datetime.date(2026, 8, 13)]

@@ -109,13 +109,17 @@ class TestStatusFilter:
             self.due_at(owner, "Sunday", datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.UTC))
             self.due_at(owner, "Later", datetime.datetime(2026, 12, 20, 12, 0, tzinfo=datetime.UTC))
             ContactFactory(owner=owner, first_name="Never", classification=None)
-            assert names(owner_client, status="overdue") == ["Late"]
-            assert set(names(owner_client, status="due_this_week")) == {"Today", "Sunday"}
+            # A weekly group allows 11 days: "Late" is due (yesterday there), not yet overdue.
+            self.due_at(owner, "Gone", datetime.datetime(2026, 11, 27, 10, 30, tzinfo=datetime.UTC))
+            assert names(owner_client, status="overdue") == ["Gone"]
+            assert set(names(owner_client, status="due")) == {"Late", "Today"}
+            assert names(owner_client, status="due_this_week") == ["Sunday"]
             assert names(owner_client, status="within_cadence") == ["Later"]
             assert names(owner_client, status="no_cadence") == ["Never"]
             html = owner_client.get(LIST).content.decode()
         assert '<option value="overdue">Overdue (1)</option>' in html
-        assert '<option value="due_this_week">Due this week (2)</option>' in html
+        assert '<option value="due">Due (2)</option>' in html
+        assert '<option value="due_this_week">Due later this week (1)</option>' in html
 
     def test_status_combines_with_classification_and_tag(self, owner_client, owner):
         clients = ClassificationFactory(owner=owner, contact_every_days=30)
@@ -124,7 +128,7 @@ class TestStatusFilter:
             contact = ContactFactory(owner=owner, first_name=first_name, classification=clients)
             if tagged:
                 contact.tags.add(vip)
-        Contact.objects.filter(owner=owner).update(created_at=timezone.now() - datetime.timedelta(days=60))
+        Contact.objects.filter(owner=owner).update(created_at=timezone.now() - datetime.timedelta(days=50))
         refresh_cadence(Contact.objects.filter(owner=owner))
         ContactFactory(owner=owner, first_name="New vip", classification=clients).tags.add(vip)
         assert names(owner_client, status="overdue", classification=clients.pk, tag=vip.pk) == ["Old vip"]

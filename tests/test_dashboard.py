@@ -13,6 +13,7 @@ from contacts.freshness import touch
 from contacts.models import Contact, Interaction
 from followups import services
 from followups.models import Reminder, WeekPlanEntry
+from followups.sweep import run_sweep
 
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory, UserFactory
 from .followup_factories import CommitmentFactory
@@ -104,7 +105,7 @@ class TestTodaysOutreach:
 
     def test_snooze_works_before_the_sweep_raised_a_reminder_and_moves_the_counts(self, owner_client, owner):
         weekly = ClassificationFactory(owner=owner, contact_every_days=7)
-        contact = last_seen(owner, weekly, days_ago=9, first_name="Ada")
+        contact = last_seen(owner, weekly, days_ago=14, first_name="Ada")  # past the maximum of 11 days
         before = counts(owner_client.get(HOME))
         assert (before["overdue"], before["snoozed"]) == (1, 0)
         response = owner_client.post(reverse("followups:outreach_snooze", args=[contact.pk]), {"days": "7"})
@@ -174,14 +175,15 @@ class TestWeekPlan:
 class TestHealth:
     def test_counts_overdue_due_this_week_snoozed_and_promises(self, owner_client, owner):
         weekly = ClassificationFactory(owner=owner, contact_every_days=7)
-        last_seen(owner, weekly, days_ago=9)
-        last_seen(owner, weekly, days_ago=10)
+        last_seen(owner, weekly, days_ago=14)  # past the maximum (11 days)
+        last_seen(owner, weekly, days_ago=15)
+        last_seen(owner, weekly, days_ago=9)  # due, not yet overdue: counted with this week
         last_seen(owner, weekly, days_ago=4)  # due in 3 days
         snoozed = last_seen(owner, weekly, days_ago=12)
         services.snooze_contact(contact=snoozed, until=NOW + datetime.timedelta(days=2))
         CommitmentFactory(contact=snoozed, due_on=datetime.date(2026, 6, 19))
         shown = counts(owner_client.get(HOME))
-        assert (shown["overdue"], shown["week"], shown["snoozed"], shown["promises"]) == (2, 1, 1, 1)
+        assert (shown["overdue"], shown["week"], shown["snoozed"], shown["promises"]) == (2, 2, 1, 1)
 
     def test_share_within_cadence_per_classification_and_weekly_activity(self, owner_client, owner):
         weekly = ClassificationFactory(owner=owner, name="Weekly", contact_every_days=7)
@@ -236,12 +238,16 @@ def test_the_dashboard_runs_the_same_queries_for_10_and_10000_contacts(
 ):
     contacts = bulk_network(owner, size)
     services.add_to_week_plan(owner=owner, contacts=contacts[:5], week_starting=datetime.date(2026, 6, 15))
+    Contact.objects.filter(owner=owner).update(birthday=datetime.date(1990, 6, 20))
+    run_sweep()  # a birthday reminder for everyone
     owner_client.get(HOME)  # the session's first page caches the time zone
     touch([owner.pk])  # as any write would: the next view renders afresh
-    with django_assert_num_queries(15):  # session, user, 12 for the body, heartbeats for the late-reminders banner
+    with django_assert_num_queries(17):  # session, user, 14 for the body, heartbeats for the late-reminders banner
         response = owner_client.get(HOME)
     assert len(response.context["today"]) == 5
-    assert response.context["counts"].overdue == size
+    counts_shown = response.context["counts"]  # the 90-day people seen under 136 days ago are due, not overdue
+    assert (counts_shown.overdue, counts_shown.due_this_week) == (size * 7 // 10, size * 3 // 10)
+    assert response.context["coming_up"].total == size
     with django_assert_num_queries(3):  # session, user, heartbeats; the body comes from the cache
         again = owner_client.get(HOME)
     assert today_names(again) == today_names(response)

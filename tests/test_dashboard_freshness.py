@@ -46,7 +46,7 @@ class TestTheNextVisitShowsTheChange:
         assert today_names(owner_client.get(HOME)) == []
 
     def test_an_admin_bulk_reclassification(self, owner_client, owner, weekly):
-        contact = last_seen(owner, weekly, days_ago=9, first_name="Ada")
+        contact = last_seen(owner, weekly, days_ago=14, first_name="Ada")  # past the maximum of 11 days
         assert counts(owner_client.get(HOME))["overdue"] == 1
         yearly = ClassificationFactory(owner=owner, contact_every_days=365)
         contact_services.reclassify(contacts=Contact.objects.filter(pk=contact.pk), classification=yearly)

@@ -30,13 +30,16 @@ def frozen():
 
 
 def mixed_network(owner, seed: int) -> None:
-    """Sixty people: two weekly classifications (so shares tie across them), a monthly one, one
-    without a frequency, people with a frequency of their own, whole-day gaps (so due moments
-    tie), and some put aside by a snooze, a dismissal of this due moment, or a skip today."""
+    """Sixty people: two weekly classifications (so shares tie across them; one allows only 8
+    days), a monthly one, one without a frequency, people with a frequency or a maximum of their
+    own, whole-day gaps (so due moments tie), and some put aside by a snooze, a dismissal of this
+    due moment, or a skip today."""
     rng = random.Random(seed)
     groups = [
         ClassificationFactory(owner=owner, name="Weekly A", contact_every_days=7, display_order=0),
-        ClassificationFactory(owner=owner, name="Weekly B", contact_every_days=7, display_order=1),
+        ClassificationFactory(
+            owner=owner, name="Weekly B", contact_every_days=7, contact_at_most_days=8, display_order=1
+        ),  # fmt: skip
         ClassificationFactory(owner=owner, name="Monthly", contact_every_days=30, display_order=2),
         ClassificationFactory(owner=owner, name="Family", contact_every_days=None, display_order=3),
         None,
@@ -48,6 +51,7 @@ def mixed_network(owner, seed: int) -> None:
             first_name=f"P{index}",
             classification=rng.choice(groups),
             contact_every_days_override=rng.choice([7, 14, 30]) if rng.random() < 0.25 else None,
+            contact_at_most_days_override=rng.choice([30, 45, 60]) if rng.random() < 0.2 else None,
             created_at=NOW - datetime.timedelta(days=400),
         )
         InteractionFactory(contact=person, occurred_at=NOW - datetime.timedelta(days=rng.randint(0, 90)))
@@ -93,10 +97,11 @@ def from_scratch(owner):
             late = NOW - contact.next_due_at
             share = Fraction(late // datetime.timedelta(microseconds=1), 86_400_000_000 * contact.contact_every_days)
             order = contact.classification.display_order if contact.classification else float("inf")
-            to_reach.append((-share, order, contact.pk, contact.first_name))
+            past_maximum = contact.overdue_at < TODAY_STARTS  # the overdue first (contacts.bands)
+            to_reach.append((not past_maximum, -share, order, contact.pk, contact.first_name))
     ranked = [name for *_, name in sorted(to_reach)]
-    overdue = sum(1 for contact in kept if contact.next_due_at < TODAY_STARTS)
-    this_week = sum(1 for contact in kept if TODAY_STARTS <= contact.next_due_at < WEEK_ENDS)
+    overdue = sum(1 for contact in kept if contact.overdue_at < TODAY_STARTS)
+    this_week = sum(1 for contact in kept if contact.overdue_at >= TODAY_STARTS and contact.next_due_at < WEEK_ENDS)
     return ranked, overdue, this_week
 
 

@@ -26,7 +26,7 @@ from .followup_factories import CommitmentFactory
 from .strategy_factories import EventFactory, PersonMetFactory
 
 MONDAY_9_UTC = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=datetime.UTC)
-DIGEST_BUILD_QUERIES = 11  # whatever the number of users or of people due
+DIGEST_BUILD_QUERIES = 13  # whatever the number of users or of people due
 
 
 def make_user_with_due_contacts(username, *, due=2, zone="UTC", when_empty=False, **prefs):
@@ -313,6 +313,7 @@ class TestPagesAndLinks:
                     "time_zone": "Asia/Tokyo",
                     "outreach_list_size": 5,
                     "digest_size": 10,
+                    "date_reminder_days": 7,
                     "digest_enabled": "on",
                     "digest_weekday": 4,
                     "digest_hour": 7,

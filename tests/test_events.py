@@ -56,6 +56,7 @@ def test_the_follow_up_moment_is_in_the_users_time_zone(owner_client, owner, tra
             "digest_hour": 8,
             "outreach_list_size": 5,
             "digest_size": 10,
+            "date_reminder_days": 7,
         },
     )
     owner_client.post(

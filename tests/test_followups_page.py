@@ -26,9 +26,12 @@ def frozen():
         yield traveller
 
 
-def contact_due(owner, *, due_in_days, every_days=30, **fields):
+def contact_due(owner, *, due_in_days, every_days=30, at_most_days=None, **fields):
     classification = ClassificationFactory(
-        owner=owner, contact_every_days=every_days, message_guidance="Ask about their project; offer an intro."
+        owner=owner,
+        contact_every_days=every_days,
+        contact_at_most_days=at_most_days,
+        message_guidance="Ask about their project; offer an intro.",
     )
     contact = ContactFactory(owner=owner, classification=classification, **fields)
     created = NOW + datetime.timedelta(days=due_in_days - every_days)
@@ -45,14 +48,15 @@ def section_names(response, section):
 @pytest.mark.usefixtures("frozen")
 class TestBoard:
     def test_sections_sort_contacts_by_when_they_are_due(self, owner_client, owner):
-        contact_due(owner, due_in_days=-3, first_name="Overdue")
+        contact_due(owner, due_in_days=-3, at_most_days=30, first_name="Overdue")  # 3 days past its maximum
+        contact_due(owner, due_in_days=-3, first_name="Late")  # 3 days past its ideal, 12 before its maximum
         contact_due(owner, due_in_days=0, first_name="Today")
         contact_due(owner, due_in_days=4, first_name="Friday")
         contact_due(owner, due_in_days=9, first_name="Later")
         run_sweep()
         response = owner_client.get(BOARD)
         assert section_names(response, "overdue") == ["Overdue"]
-        assert section_names(response, "today") == ["Today"]
+        assert section_names(response, "today") == ["Late", "Today"]
         assert section_names(response, "week") == ["Friday"]
         assert "Later" not in response.content.decode()
 
@@ -67,7 +71,7 @@ class TestBoard:
         Contact.objects.filter(pk=contact.pk).update(next_due_at=NOW - datetime.timedelta(days=3))
         run_sweep()
         html = owner_client.get(BOARD).content.decode()
-        assert "3 days overdue" in html
+        assert "due 3 days ago" in html
         assert "Ask about their project; offer an intro." in html
         assert "Talked about the compiler" in html
         assert "Send the COBOL paper" in html
@@ -201,7 +205,9 @@ class TestTimeZones:
     def test_due_today_is_the_users_local_today(self, owner_client, owner, zone, section):
         services.set_time_zone(user=owner, time_zone=zone)
         contact = ContactFactory(owner=owner)
-        ReminderFactory(contact=contact, due_at=datetime.datetime(2026, 6, 15, 10, 30, tzinfo=datetime.UTC))
+        due = datetime.datetime(2026, 6, 15, 10, 30, tzinfo=datetime.UTC)
+        Contact.objects.filter(pk=contact.pk).update(next_due_at=due, overdue_at=due)  # no gap beyond the ideal
+        ReminderFactory(contact=contact, due_at=due)
         with time_machine.travel(datetime.datetime(2026, 6, 15, 11, 0, tzinfo=datetime.UTC), tick=False):
             response = owner_client.get(BOARD)
         assert section_names(response, section) == [contact.first_name]
@@ -214,7 +220,7 @@ class TestTimeZones:
         with time_machine.travel(datetime.datetime(2026, 3, 30, 22, 30, tzinfo=datetime.UTC), tick=False):
             # 31 March 00:30 in Berlin (CEST): three calendar days after the due date
             html = owner_client.get(BOARD).content.decode()
-        assert "3 days overdue" in html
+        assert "due 3 days ago" in html
 
     def test_cadence_adds_whole_days_across_a_daylight_saving_change(self, owner):
         classification = ClassificationFactory(owner=owner, contact_every_days=14)
@@ -234,6 +240,7 @@ class TestTimeZones:
     def test_the_time_zone_setting_refuses_an_unknown_zone(self, owner_client, owner):
         form = {"digest_enabled": "on", "digest_weekday": 0, "digest_hour": 8, "outreach_list_size": 5}
         form["digest_size"] = 10
+        form["date_reminder_days"] = 7
         response = owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Mars/Olympus"})
         assert "Select a valid choice" in response.content.decode()
         owner_client.post(reverse("followups:preferences"), {**form, "time_zone": "Asia/Tokyo"})

@@ -33,8 +33,11 @@ def frozen():
 
 
 def overdue(owner, count, *, classification=None, first_name="Late"):
-    """``count`` contacts overdue by 1 to ``count`` hours, reminded by the sweep."""
-    classification = classification or ClassificationFactory(owner=owner, name="Clients", contact_every_days=30)
+    """``count`` contacts overdue by 1 to ``count`` hours past a day, reminded by the sweep (their
+    classification allows no gap beyond its frequency: at most 30 days)."""
+    classification = classification or ClassificationFactory(
+        owner=owner, name="Clients", contact_every_days=30, contact_at_most_days=30
+    )
     moments = [NOW - datetime.timedelta(days=1, hours=count - index) for index in range(count)]
     contacts = bulk_due_contacts(owner, classification=classification, due_at=moments, first_name=first_name)
     run_sweep()
@@ -137,8 +140,8 @@ class TestShowMore:
 class TestClassificationFilter:
     @pytest.fixture
     def network(self, owner):
-        clients = ClassificationFactory(owner=owner, name="Clients", contact_every_days=30)
-        friends = ClassificationFactory(owner=owner, name="Friends", contact_every_days=90)
+        clients = ClassificationFactory(owner=owner, name="Clients", contact_every_days=30, contact_at_most_days=30)
+        friends = ClassificationFactory(owner=owner, name="Friends", contact_every_days=90, contact_at_most_days=90)
         overdue(owner, 3, classification=clients, first_name="Client")
         overdue(owner, 2, classification=friends, first_name="Friend")
         loner = ContactFactory(owner=owner, classification=None, first_name="Loner", contact_every_days_override=7)
@@ -211,7 +214,7 @@ class TestCountsFollowActions:
         assert self.oob_counts(logged)["overdue"] == "2"
 
     def test_the_counts_follow_the_pages_filter(self, owner_client, owner, rows):
-        friends = ClassificationFactory(owner=owner, name="Friends", contact_every_days=90)
+        friends = ClassificationFactory(owner=owner, name="Friends", contact_every_days=90, contact_at_most_days=90)
         overdue(owner, 2, classification=friends, first_name="Friend")
         page = f"{BOARD}?classification={friends.pk}"
         friend = Reminder.objects.filter(contact__classification=friends).first()
@@ -226,9 +229,9 @@ class TestCountsFollowActions:
 
 
 def build_board(owner, size):
-    """``size`` people at every stage of the page: overdue (reminded), due later today, due this
-    week, snoozed, and owed a promise."""
-    clients = ClassificationFactory(owner=owner, name="Clients", contact_every_days=30)
+    """``size`` people at every stage of the page: overdue (reminded; at most 30 days, so 2 days
+    late is overdue), due later today, due this week, snoozed, and owed a promise."""
+    clients = ClassificationFactory(owner=owner, name="Clients", contact_every_days=30, contact_at_most_days=30)
     late = [NOW - datetime.timedelta(days=2, minutes=index) for index in range(size * 4 // 10)]
     bulk_due_contacts(owner, classification=clients, due_at=late, first_name="Late")
     run_sweep()

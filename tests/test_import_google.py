@@ -22,7 +22,6 @@ def test_a_google_export_is_recognised_and_previewed(owner_client):
     assert job.preview["counts"]["error"] == 0
     left_out = {e["line"]: e["left_out"] for e in job.preview["entries"] if e.get("left_out")}
     assert left_out == {
-        5: ["birthday left out: without a year (“--06-23”)"],
         7: ["email address left out: not valid (“broken@@example”)"],  # the row is kept, its email is not
     }
 
@@ -48,7 +47,7 @@ def test_every_email_phone_label_and_the_linkedin_website_are_kept(owner_client,
     ]
     assert [t.name for t in margaret.tags.all()] == ["Mentors"]  # not Google's own myContacts / starred
     alan = Contact.objects.get(first_name="Alan")
-    assert alan.birthday is None  # --06-23: a birthday without a year is not a date
+    assert alan.birthday == datetime.date(1604, 6, 23)  # --06-23: kept in the year that stands for "unknown"
     assert alan.website_url == "https://turing.example.org"
     assert Contact.objects.get(first_name="Hedy").tags.get().name == "Inventors"
 

@@ -21,7 +21,8 @@ def imported(client, name: str) -> tuple[ImportJob, dict[str, dict]]:
 
 def test_an_iphone_export(owner_client):
     """iOS: grouped properties (item1.EMAIL + item1.X-ABLabel), type= repeated in lower case,
-    http\\:// in URL and X-SOCIALPROFILE, a folded base64 photo, Apple's 1604 "no year" birthday."""
+    http\\:// in URL and X-SOCIALPROFILE, a folded base64 photo, Apple's 1604 "no year" birthday
+    (kept in 1604, netcrm's "year unknown" too), an X-ABDATE labelled Anniversary."""
     job, people = imported(owner_client, "ios.vcf")
     assert people["Ada Lovelace"] == {
         "first_name": "Ada",
@@ -35,17 +36,16 @@ def test_an_iphone_export(owner_client):
         "website_url": "http://ada.example.org",
         "linkedin_url": "http://www.linkedin.com/in/ada-lovelace",
         "location": "London, United Kingdom",
+        "dates": ["Anniversary 2012-06-06"],
     }
     assert people["Grace Hopper"]["phones"] == ["+1 (202) 555-0100"]
-    assert "birthday" not in people["Grace Hopper"]
+    assert people["Grace Hopper"]["birthday"] == "1604-12-09"
     assert left_out_by_name(job) == {
         "Ada Lovelace": [
-            "date left out: not kept in netcrm (“Anniversary: 2012-06-06”)",
             "related person left out: not kept in netcrm (“Spouse: William King”)",
             "social profile left out: not kept in netcrm (“http://twitter.com/ada”)",
             "photo left out: not kept in netcrm",
         ],
-        "Grace Hopper": ["birthday left out: without a year (“1604-12-09”)"],
     }
 
 
@@ -117,8 +117,13 @@ def test_a_google_contacts_export(owner_client):
         "location": "Cambridge, US",
         "tags": ["Mentors"],
     }
-    assert people["Alan Turing"] == {"first_name": "Alan", "last_name": "Turing", "emails": ["alan@bletchley.example"]}
-    assert left_out_by_name(job)["Alan Turing"] == ["birthday left out: without a year (“--06-23”)"]
+    assert people["Alan Turing"] == {
+        "first_name": "Alan",
+        "last_name": "Turing",
+        "emails": ["alan@bletchley.example"],
+        "birthday": "1604-06-23",  # --06-23: the year unknown
+    }
+    assert "Alan Turing" not in left_out_by_name(job)
 
 
 def test_an_outlook_2003_export(owner_client):
@@ -298,11 +303,11 @@ def test_the_example_of_rfc_6350(owner_client):
             "company": "Viagenie",
             "website_url": "http://nomis80.org",
             "location": "Quebec, Canada",
+            "birthday": "1604-02-03",
+            "dates": ["Anniversary 2009-08-08"],
         }
     }
     assert left_out_by_name(job)["Simon Perreault"] == [
-        "birthday left out: without a year (“--0203”)",
-        "anniversary left out: not kept in netcrm (“20090808T1430-0500”)",
         "gender left out: not kept in netcrm (“M”)",
         "language left out: not kept in netcrm (“fr”)",
         "language left out: not kept in netcrm (“en”)",

@@ -49,8 +49,9 @@ LIST_QUERIES = 10
 # the bulk POST: session, user, the owner's classifications (the form's choices), savepoint, owners of the
 # selection, the UPDATE, refresh_cadence (owners, UPDATE), release (the message goes in a cookie)
 RECLASSIFY_QUERIES = 9
-# session, user, contact, tags, emails, phones, interactions, reminders, promises, ledger balance, purposes
-DETAIL_QUERIES = 11
+# session, user, contact, tags, emails, phones, important dates, interactions, reminders, promises, ledger
+# balance, purposes
+DETAIL_QUERIES = 12
 
 
 @pytest.fixture

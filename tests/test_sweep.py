@@ -129,7 +129,7 @@ class TestSweep:
     def test_the_command_runs_the_same_sweep(self, owner, capsys):
         add_contact(owner, days_since_added=31)
         call_command("raise_reminders")
-        assert "raised 1 reminder(s) (1 cadence, 0 promise, 0 event follow-up)" in capsys.readouterr().out
+        assert "raised 1 reminder(s) (1 cadence, 0 promise, 0 event follow-up, 0 date)" in capsys.readouterr().out
         assert Reminder.objects.count() == 1
 
 
@@ -141,12 +141,15 @@ def test_the_sweep_query_count_does_not_grow_with_contacts(contacts_per_user, dj
             owner = UserFactory()
             classification = ClassificationFactory(owner=owner, contact_every_days=7)
             for _ in range(contacts_per_user):
-                add_contact(owner, days_since_added=10, classification=classification)
-        # four statements, each in its own transaction (savepoint + release in a test), and
-        # whose snoozes woke (for their cached dashboards)
-        with django_assert_num_queries(13):
+                contact = add_contact(owner, days_since_added=10, classification=classification)
+                Contact.objects.filter(pk=contact.pk).update(birthday=datetime.date(1990, 6, 18))
+        # five statements, each in its own transaction (savepoint + release in a test), whose
+        # snoozes woke and who got date reminders (for their cached dashboards), and the time
+        # zones in use (the date reminders' "today" in each)
+        with django_assert_num_queries(18):
             result = run_sweep()
     assert result.cadence_raised == 2 * contacts_per_user
+    assert result.dates_raised == 2 * contacts_per_user
 
 
 @pytest.mark.django_db(transaction=True)

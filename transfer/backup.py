@@ -12,11 +12,11 @@ contacts met): the dump gives every row a stable reference (``refs.ref("contact"
 and the restore maps it back to the new primary key (``refs.pk("contact", ref)``).
 
 The sections are "contacts" (classifications, tags, contacts with their emails and phones,
-interactions), "strategy" (plan, purposes with the contacts they serve, venues, events, people
+their important dates, interactions), "strategy" (plan, purposes with the contacts they serve, venues, events, people
 met) and "followups" (preferences, commitments, reminders, week plan, outreach skips, digest
 logs). Rows something points at carry a ``"ref"``: contacts, interactions (a reminder's
-``resolved_by``), venues, events, commitments. Adding the section of another app takes a few
-lines, e.g.::
+``resolved_by``), occasions (a date reminder's), venues, events, commitments. Adding the
+section of another app takes a few lines, e.g.::
 
     # backup.py
     @section("notes")
@@ -47,7 +47,7 @@ from collections.abc import Callable
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from contacts.models import Classification, Contact, Interaction, Tag
+from contacts.models import Classification, Contact, Interaction, Occasion, Tag
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 from strategy.models import Event, PersonMet, Plan, Purpose, Venue
 
@@ -100,7 +100,7 @@ def plain_fields(obj, *, exclude: tuple[str, ...] = ()) -> dict:
 
 
 # Derived columns: recomputed on restore by contacts.cadence, never restored as such.
-CONTACT_DERIVED = ("last_interaction_at", "next_due_at")
+CONTACT_DERIVED = ("last_interaction_at", "next_due_at", "overdue_at")
 
 
 @section("contacts")
@@ -128,6 +128,12 @@ def dump_contacts(owner, refs: Refs) -> dict:
         "classifications": [plain_fields(c) for c in Classification.objects.for_user(owner)],
         "tags": [plain_fields(t) for t in Tag.objects.for_user(owner)],
         "contacts": contact_items,
+        # A contact's work anniversaries and other dates (its birthday is a field of its own).
+        "occasions": [
+            {"ref": refs.ref("occasion", o.pk), "contact": refs.ref("contact", o.contact_id), **plain_fields(o)}
+            # in the contacts' order, so a restored account's backup is the same file
+            for o in Occasion.objects.for_user(owner).order_by("contact__created_at", "contact_id", "on", "pk")
+        ],
         # "ref" lets a later section point at an interaction (a reminder resolved by it);
         # a backup without it still restores (nothing can point at its interactions then).
         "interactions": [
@@ -191,6 +197,7 @@ def dump_followups(owner, refs: Refs) -> dict:
             "contact": refs.ref("contact", r.contact_id),
             "commitment": refs.ref_or_none("commitment", r.commitment_id),
             "resolved_by": refs.ref_or_none("interaction", r.resolved_by_id),
+            "occasion": refs.ref_or_none("occasion", r.occasion_id),
             **plain_fields(r),
         }
         for r in Reminder.objects.for_user(owner).order_by("created_at", "pk").iterator(chunk_size=2000)

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
 from contacts.cadence import refresh_cadence
-from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag
+from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Occasion, Tag
 from followups.digest.schedule import reschedule
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 from strategy.models import Event, PersonMet, Plan, Purpose, Venue
@@ -181,6 +181,14 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
     ContactPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
 
+    occasion_items = [_object(item, f"occasions[{i}]") for i, item in enumerate(_list(data, "occasions", "contacts"))]
+    occasions = Occasion.objects.bulk_create(
+        build(Occasion, item, where=f"occasions[{i}]", owner=owner,
+              contact_id=_pointed(refs, "contact", item, "contact", where=f"occasions[{i}]"))
+        for i, item in enumerate(occasion_items)
+    )  # fmt: skip
+    _remember(refs, "occasion", occasion_items, occasions)
+
     interactions = []
     for i, item in enumerate(_list(data, "interactions", "contacts")):
         where = f"interactions[{i}]"
@@ -193,7 +201,11 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
     created_interactions = _bulk_create_keeping(Interaction, interactions, "created_at")
     _remember(refs, "interaction", _list(data, "interactions", "contacts"), created_interactions)
     refresh_cadence(Contact.objects.for_user(owner))
-    return {"contacts": len(created_contacts), "interactions": len(created_interactions)}
+    return {
+        "contacts": len(created_contacts),
+        "interactions": len(created_interactions),
+        "important_dates": len(occasions),
+    }
 
 
 @restorer("strategy")
@@ -274,7 +286,14 @@ def restore_followups(owner, data: dict, refs: Refs) -> dict:
     _remember(refs, "commitment", commitment_items, commitments)
 
     _items, reminders = _for_contacts(
-        Reminder, refs, owner, data, "reminders", commitment="commitment", resolved_by="interaction"
+        Reminder,
+        refs,
+        owner,
+        data,
+        "reminders",
+        commitment="commitment",
+        resolved_by="interaction",
+        occasion="occasion",
     )
     Reminder.objects.bulk_create(reminders, batch_size=BATCH_SIZE)
     _items, week_plan = _for_contacts(WeekPlanEntry, refs, owner, data, "week_plan")

@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ..cadence import refresh_cadence
-from ..models import Classification, Contact, ContactEmail, ContactPhone, Tag
+from ..models import Classification, Contact, ContactEmail, ContactPhone, Occasion, Tag
 from .formats import ParsedFile
 from .plan import DUPLICATE, ERROR, NEW, UNCHANGED, UPDATE, Plan, Progress, build_plan
 from .rows import TEXT_FIELDS
@@ -86,7 +86,7 @@ def apply_import(
     tags_by_name = ensure_tags(owner=owner, names=[*tag_names, *(t for e in new_entries for t in rows[e["row"]].tags)])
     chosen_tags = [tags_by_name[name.strip().lower()] for name in tag_names if name.strip()]
 
-    emails, phones, tag_links = [], [], []
+    emails, phones, tag_links, occasions = [], [], [], []
     through = Contact.tags.through
     for start in range(0, len(new_entries), BATCH_SIZE):
         batch = new_entries[start : start + BATCH_SIZE]
@@ -97,6 +97,7 @@ def apply_import(
             row = rows[entry["row"]]
             emails += [ContactEmail(contact_id=contact.pk, address=a, position=i) for i, a in enumerate(row.emails)]
             phones += [ContactPhone(contact_id=contact.pk, number=n, position=i) for i, n in enumerate(row.phones)]
+            occasions += _occasions(owner, contact.pk, row.occasions)
             row_tags = {tags_by_name[t.lower()].pk for t in row.tags if t.lower() in tags_by_name}
             tag_ids = dict.fromkeys([*(t.pk for t in chosen_tags), *row_tags])
             tag_links += [through(contact_id=contact.pk, tag_id=tag_id) for tag_id in tag_ids]
@@ -106,10 +107,13 @@ def apply_import(
 
     if update_matches:
         result.updated = _apply_updates(update_entries, emails, phones, started)
+        for entry in update_entries:
+            occasions += _occasions(owner, entry["contact_id"], entry.get("add_occasions", []))
     else:
         result.skipped_matches = len(update_entries)
     ContactEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
     ContactPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
+    Occasion.objects.bulk_create(occasions, batch_size=BATCH_SIZE)
     through.objects.bulk_create(tag_links, batch_size=BATCH_SIZE, ignore_conflicts=True)
     # Every contact this import created or changed has updated_at >= started (bulk_create's
     # auto_now, and _apply_updates sets it), so this is one UPDATE over exactly those rows.
@@ -117,6 +121,15 @@ def apply_import(
     if progress:
         progress(total, total)
     return result
+
+
+def _occasions(owner, contact_id: int, dates: list[dict]) -> list[Occasion]:
+    """A row's anniversaries and other dates (ImportRow.occasions), yearly as address books mean them."""
+    return [
+        Occasion(owner=owner, contact_id=contact_id, kind=date["kind"], label=date["label"],
+                 on=datetime.date.fromisoformat(date["on"]), is_yearly=True)
+        for date in dates
+    ]  # fmt: skip
 
 
 def _new_contact(owner, row, classification, now: datetime.datetime) -> Contact:

@@ -19,6 +19,9 @@ MAPPING_TARGETS = {
     "linkedin_url": "LinkedIn URL",
     "website_url": "Website",
     "birthday": "Birthday",
+    "anniversary": "Anniversary (date)",
+    "event_type": "Event type (Google's “Event 1 - Type”)",
+    "event_date": "Event date (Google's “Event 1 - Value”)",
     "notes": "Notes",
     "tags": "Tags",
     "how_we_met": "How we met",
@@ -107,6 +110,7 @@ HEADER_SYNONYMS = {
     "linkedin_url": ["url", "linkedin", "linkedin url", "linkedin_url", "profile url", "linkedin profile"],
     "website_url": ["website", "website_url", "web page", "personal web page", "homepage", "web", "webseite"],
     "birthday": ["birthday", "birth date", "date of birth", "birthdate", "geburtstag", "geburtsdatum"],
+    "anniversary": ["anniversary", "wedding anniversary", "jahrestag", "anniversaire", "aniversario"],
     "notes": ["remarques", "notizen", "notas", "notes", "note", "comments"],
     "tags": ["tags", "labels", "group membership", "groups", "categories", "kategorien"],
     "how_we_met": ["how we met", "how_we_met"],
@@ -124,6 +128,9 @@ _NUMBERED = [
     (re.compile(r"^address \d+ - city$"), "location"),
     (re.compile(r"^organization \d+ - name$"), "company"),
     (re.compile(r"^organization \d+ - title$"), "job_title"),
+    # Google's events: "Event 1 - Type" (Anniversary, Other or the user's label) beside "Event 1 - Value".
+    (re.compile(r"^events? \d+ - (type|label)$"), "event_type"),
+    (re.compile(r"^events? \d+ - value$"), "event_date"),
 ]
 
 

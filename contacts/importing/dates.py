@@ -1,14 +1,19 @@
 """Dates as address books, spreadsheets and LinkedIn write them.
 
-``parse_date`` reads a date or says it cannot. ``read_birthday`` is stricter about what makes
-a usable birthday and says why one is not (no year, impossible, not a date), so the import
-can leave it out and name the reason instead of refusing the person.
+``parse_date`` reads a date or says it cannot. ``read_yearly_date`` reads a birthday or an
+anniversary, with or without its year, and says why one is not usable (impossible, not a
+date), so the import can leave it out and name the reason instead of refusing the person;
+``read_birthday`` also refuses a birthday in the future. A date written without its year
+(vCard's ``--0315``, Apple's ``X-APPLE-OMIT-YEAR``) is kept in ``YEAR_UNKNOWN``
+(contacts.occasions): reminded every year, shown without a year.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+
+from ..occasions import YEAR_UNKNOWN
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y%m%d", "%d.%m.%Y", "%Y/%m/%d")
 
@@ -17,12 +22,11 @@ _OUTLOOK_NO_DATE = re.compile(r"^0?0?[/.-]0?0?[/.-]0{2,4}$|^0?1[/.-]0?1[/.-]4501
 # Day, month and year written with slashes: 3/14/1879 (Outlook, US) or 14/3/1879 (elsewhere).
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _NUMERIC_YMD = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
-_WITHOUT_YEAR = re.compile(r"^--\d{2}-?\d{2}$|^--\d{4}$")
+_WITHOUT_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 
-APPLE_NO_YEAR = 1604  # Apple's address book stores a birthday without a year in 1604
+APPLE_NO_YEAR = YEAR_UNKNOWN  # Apple's address book stores a birthday without a year in 1604, as netcrm does
 NOT_A_DATE = "not a date"
 IMPOSSIBLE = "impossible"
-WITHOUT_YEAR = "without a year"
 
 
 class BirthdayProblem(ValueError):
@@ -66,26 +70,36 @@ def parse_date(text: str) -> datetime.date | None:
     raise ValueError(f"“{text[:40]}” is not a date we can read (try 2021-03-05)")
 
 
-def read_birthday(text: str, *, omit_year: str = "") -> datetime.date | None:
-    """The birthday ``text`` names, ``None`` when there is none, else ``BirthdayProblem``.
+def read_yearly_date(text: str, *, omit_year: str = "") -> datetime.date | None:
+    """The birthday or anniversary ``text`` names (in YEAR_UNKNOWN when written without a
+    year), ``None`` when there is none, else ``BirthdayProblem``.
 
     ``omit_year`` is the year an Apple card marks as "no year" (``X-APPLE-OMIT-YEAR=1604``)."""
     text = (text or "").strip()
     if not text or _OUTLOOK_NO_DATE.match(text):
         return None
-    if _WITHOUT_YEAR.match(text) or (omit_year and text.startswith(omit_year)):
-        raise BirthdayProblem(WITHOUT_YEAR, text)
+    if match := _WITHOUT_YEAR.match(text):
+        try:
+            return datetime.date(YEAR_UNKNOWN, int(match[1]), int(match[2]))
+        except ValueError:
+            raise BirthdayProblem(IMPOSSIBLE, text) from None
     day_part = text.split("T", 1)[0] if text[:1].isdigit() else text  # 1980-04-01T08:00:00Z: the day
+    if omit_year and omit_year.isdigit() and day_part.startswith(omit_year):
+        day_part = f"{YEAR_UNKNOWN}{day_part[len(omit_year) :]}"
     try:
-        born = parse_date(day_part)
+        day = parse_date(day_part)
     except ValueError:
         raise BirthdayProblem(_impossible_or_unreadable(day_part), text) from None
-    if born is None:
-        return None
-    if born.year == APPLE_NO_YEAR:
-        raise BirthdayProblem(WITHOUT_YEAR, text)
-    if born > datetime.date.today() or born.year < 1800:  # a day either side of midnight does not matter
+    if day is not None and day.year < 1800 and day.year != YEAR_UNKNOWN:
         raise BirthdayProblem(IMPOSSIBLE, text)
+    return day
+
+
+def read_birthday(text: str, *, omit_year: str = "") -> datetime.date | None:
+    """``read_yearly_date`` for a birthday: one in the future is impossible too."""
+    born = read_yearly_date(text, omit_year=omit_year)
+    if born is not None and born.year != YEAR_UNKNOWN and born > datetime.date.today():
+        raise BirthdayProblem(IMPOSSIBLE, text.strip())  # a day either side of midnight does not matter
     return born
 
 

@@ -16,8 +16,9 @@ import gc
 import io
 import re
 
+from ..occasions import Occasion
 from .csv_headers import HEADER_SYNONYMS, MAPPING_TARGETS, NAME_TARGETS, guess_mapping, target_for
-from .dates import BirthdayProblem, parse_date, read_birthday
+from .dates import BirthdayProblem, parse_date, read_birthday, read_yearly_date
 from .decoding import ImportFileError
 from .rows import ImportRow, ParsedFile, RowError, clean_row, is_url, split_values
 from .vcard import is_vcard, parse_vcards
@@ -182,8 +183,12 @@ def row_from_cells(
     row = ImportRow(line=line)
     full_name = ""
     urls = []
+    event_types: list[str] = []  # Google's "Event N - Type", paired in order with "Event N - Value"
     for target, cell in zip(mapping, cells, strict=False):
         value = (cell or "").strip()
+        if target == "event_type":
+            event_types.append(value)
+            continue
         if not target or not value:
             continue
         if target == "email":
@@ -209,6 +214,17 @@ def row_from_cells(
                 row.birthday = None if value.startswith("--") else parse_date(value)
             except ValueError as error:
                 return RowError(line, f"birthday {error}", "birthday")
+        elif target in ("anniversary", "event_date"):
+            kind = event_types[-1] if target == "event_date" and event_types else "Anniversary"
+            try:
+                day = read_yearly_date(value)
+            except BirthdayProblem as problem:
+                if not leave_out_bad_values:
+                    return RowError(line, f"{target.replace('_', ' ')} “{problem.text}” is {problem.reason}", target)
+                row.leave_out(kind.lower() or "date", problem.reason, problem.text)
+                continue
+            if day is not None:
+                _add_event(row, kind, day)
         elif target == "connected_on":
             try:
                 moment = None if value.startswith("--") else parse_date(value)
@@ -222,6 +238,14 @@ def row_from_cells(
         row.first_name, _, row.last_name = full_name.partition(" ")
     _route_urls(row, urls, leave_out_bad_values)
     return row
+
+
+def _add_event(row: ImportRow, kind: str, day) -> None:
+    """An anniversary, or a date under Google's "Other" or the user's own label."""
+    if kind.strip().lower() in ("anniversary", ""):
+        row.add_occasion(Occasion.Kind.ANNIVERSARY, day)
+    else:
+        row.add_occasion(Occasion.Kind.OTHER, day, "Date" if kind.strip().lower() == "other" else kind.strip())
 
 
 def _route_urls(row: ImportRow, urls: list[str], leave_out_bad_values: bool) -> None:

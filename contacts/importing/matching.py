@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..models import Contact, ContactEmail, ContactPhone
+from ..models import Contact, ContactEmail, ContactPhone, Occasion
 from .rows import TEXT_FIELDS, ImportRow, normalize_linkedin_url
 
 BY_EMAIL = "email"
@@ -59,6 +59,11 @@ class Matcher:
         phones = ContactPhone.objects.filter(contact__owner=owner).order_by("contact_id", "position", "pk")
         for number, contact_id in phones.values_list("number", "contact_id").iterator(chunk_size=5000):
             self.phones.setdefault(contact_id, []).append(number)
+        # Each contact's important dates as an import row holds them, so a file's dates are added once.
+        self.occasions: dict[int, list[dict]] = {}
+        dates = Occasion.objects.filter(owner=owner).values_list("contact_id", "kind", "label", "on")
+        for contact_id, kind, label, on in dates.iterator(chunk_size=5000):
+            self.occasions.setdefault(contact_id, []).append({"kind": kind, "label": label, "on": on.isoformat()})
 
     def find(self, row: ImportRow) -> Match | None:
         """The existing contact (or earlier row) ``row`` is, by the strongest key first."""

@@ -10,6 +10,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable
 
+from ..occasions import YEAR_UNKNOWN
 from .formats import ParsedFile
 from .leftout import row_texts, summarise
 from .matching import Matcher, phone_key
@@ -61,6 +62,8 @@ def _changes(row: ImportRow, existing: dict, matched_by: str) -> dict[str, list]
             continue
         if field == "linkedin_url" and normalize_linkedin_url(new) == normalize_linkedin_url(old):
             continue
+        if field == "birthday" and old and new.year == YEAR_UNKNOWN and (new.month, new.day) == (old.month, old.day):
+            continue  # the file does not know the year the contact has
         changes[field] = [_jsonable(old), _jsonable(new)]
     return changes
 
@@ -102,10 +105,12 @@ def build_plan(*, owner, parsed: ParsedFile, progress: Progress | None = None) -
                 changes=_changes(row, existing, match.matched_by),
                 add_emails=[e for e in row.emails if e.lower() not in have_emails],
                 add_phones=[p for p in row.phones if phone_key(p) not in have_phones],
+                add_occasions=[o for o in row.occasions if o not in matcher.occasions.get(contact_id, [])],
                 email_position=len(have_emails),
                 phone_position=len(have_phones),
             )
-            entry["action"] = UPDATE if entry["changes"] or entry["add_emails"] or entry["add_phones"] else UNCHANGED
+            additions = entry["add_emails"] or entry["add_phones"] or entry["add_occasions"]
+            entry["action"] = UPDATE if entry["changes"] or additions else UNCHANGED
         entries.append(entry)
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, total)

@@ -66,6 +66,8 @@ class ImportRow:
     emails: list[str] = dataclasses.field(default_factory=list)
     phones: list[str] = dataclasses.field(default_factory=list)
     tags: list[str] = dataclasses.field(default_factory=list)
+    # Anniversaries and other dates, as stored: {"kind": an Occasion.Kind, "label": "", "on": ISO date}.
+    occasions: list[dict] = dataclasses.field(default_factory=list)
     name_from_email: bool = False
     left_out: list[LeftOut] = dataclasses.field(default_factory=list)
 
@@ -77,6 +79,11 @@ class ImportRow:
         """Record that ``value`` (quoted on the preview) or the thing ``where`` names is left out."""
         detail = f"“{_short(value)}”" if value else where
         self.left_out.append(LeftOut(label, reason, detail, group))
+
+    def add_occasion(self, kind: str, day: datetime.date, label: str = "") -> None:
+        occasion = {"kind": kind, "label": label[:80], "on": day.isoformat()}
+        if occasion not in self.occasions:
+            self.occasions.append(occasion)
 
     def to_json(self) -> dict:
         # Not dataclasses.asdict: its deep copies cost seconds at 30,000 rows. ``left_out`` is

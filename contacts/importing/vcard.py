@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .dates import BirthdayProblem, read_birthday
+from ..occasions import Occasion
+from .dates import BirthdayProblem, read_birthday, read_yearly_date
 from .decoding import ImportFileError
 from .leftout import NOT_KEPT, OTHER_PROPERTY
 from .rows import ImportRow, ParsedFile, RowError, clean_row, is_url
@@ -40,9 +41,8 @@ BOOKKEEPING = {
 NOT_KEPT_LABELS = {
     "PHOTO": "photo", "X-MS-CARDPICTURE": "photo", "LOGO": "logo", "SOUND": "sound", "KEY": "key",
     "NICKNAME": "nickname", "X-MAIDENNAME": "maiden name", "GENDER": "gender", "X-GENDER": "gender",
-    "X-WAB-GENDER": "gender", "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary",
-    "X-MS-ANNIVERSARY": "anniversary", "X-EVOLUTION-ANNIVERSARY": "anniversary", "X-ABDATE": "date",
-    "X-ABRELATEDNAMES": "related person", "RELATED": "related person", "X-SPOUSE": "related person",
+    "X-WAB-GENDER": "gender", "X-ABRELATEDNAMES": "related person", "RELATED": "related person",
+    "X-SPOUSE": "related person",
     "X-MS-SPOUSE": "related person", "X-EVOLUTION-SPOUSE": "related person", "X-ASSISTANT": "related person",
     "X-MS-ASSISTANT": "related person", "X-EVOLUTION-ASSISTANT": "related person", "X-MANAGER": "related person",
     "X-MS-MANAGER": "related person", "X-EVOLUTION-MANAGER": "related person", "AGENT": "related person",
@@ -60,8 +60,12 @@ BINARY = {"PHOTO", "X-MS-CARDPICTURE", "LOGO", "SOUND", "KEY"}
 FIELD_LABELS = {
     "N": "name", "FN": "name", "EMAIL": "email address", "TEL": "phone number", "ORG": "company",
     "TITLE": "job title", "ROLE": "job title", "NOTE": "notes", "URL": "website", "X-EVOLUTION-BLOG-URL": "website",
-    "ADR": "location", "CATEGORIES": "tags", "BDAY": "birthday",
+    "ADR": "location", "CATEGORIES": "tags", "BDAY": "birthday", "ANNIVERSARY": "anniversary",
+    "X-ANNIVERSARY": "anniversary", "X-MS-ANNIVERSARY": "anniversary", "X-EVOLUTION-ANNIVERSARY": "anniversary",
+    "X-ABDATE": "date",
 }  # fmt: skip
+# Apple's labels for an X-ABDATE that are an anniversary (any other label is the user's own).
+ANNIVERSARY_LABELS = {"anniversary", "jahrestag", "anniversaire", "aniversario"}
 GROUP_KINDS = {"group", "org-group"}
 
 
@@ -201,6 +205,23 @@ class _CardReader:
         except BirthdayProblem as problem:
             self.row.leave_out("birthday", problem.reason, problem.text)
 
+    def anniversary(self, prop: Property) -> None:
+        """``ANNIVERSARY`` (vCard 4) and the X- spellings of Outlook, Evolution and others; Apple's
+        ``X-ABDATE`` with its label (an anniversary, or a date the user named)."""
+        label = self.card.group_label(prop) if prop.name == "X-ABDATE" else ""
+        is_anniversary = prop.name != "X-ABDATE" or label.lower() in ANNIVERSARY_LABELS
+        try:
+            day = read_yearly_date(self.text(prop), omit_year=prop.param("X-APPLE-OMIT-YEAR"))
+        except BirthdayProblem as problem:
+            self.row.leave_out(_label(prop), problem.reason, problem.text)
+            return
+        if day is None:
+            return
+        if is_anniversary:
+            self.row.add_occasion(Occasion.Kind.ANNIVERSARY, day)
+        else:
+            self.row.add_occasion(Occasion.Kind.OTHER, day, label or "Date")
+
     HANDLERS = {
         "N": name,
         "FN": formatted_name,
@@ -217,6 +238,11 @@ class _CardReader:
         "ADR": address,
         "CATEGORIES": categories,
         "BDAY": birthday,
+        "ANNIVERSARY": anniversary,
+        "X-ANNIVERSARY": anniversary,
+        "X-MS-ANNIVERSARY": anniversary,
+        "X-EVOLUTION-ANNIVERSARY": anniversary,
+        "X-ABDATE": anniversary,
     }
 
     def url(self, url: str) -> None:

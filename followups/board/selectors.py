@@ -18,6 +18,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts import bands
 from contacts.models import Classification, Contact
 
 from ..models import Commitment, Reminder
@@ -33,6 +34,7 @@ class BoardRow:
     last_summary: str | None
     last_next_step: str | None
     reminder: Reminder | None = None
+    band: bands.Band | None = None  # shown when "due" or "overdue" (cadence rows only)
 
     @property
     def guidance(self) -> str:
@@ -56,9 +58,10 @@ class BoardRow:
 
 BOARD_PAGE_SIZE = 25
 # The page's sections, in the order it shows them: (key, title, what it says when empty).
+# "Overdue" and "Due" are the bands (contacts.bands): past the maximum, past the ideal by tonight.
 SECTIONS = (
     ("overdue", "Overdue", "Nobody is overdue. Nice."),
-    ("today", "Due today", "Nobody is due today."),
+    ("today", "Due", "Nobody else is due today."),
     ("week", "Due this week", "Nobody else is due this week."),
     ("snoozed", "Snoozed", "Nothing snoozed."),
     ("promises", "Promises", "No open promises."),
@@ -259,14 +262,21 @@ def _board_rows(owner, day: Day, query: BoardQuery):
     ones too, should it be late), and open promises, in one UNION ALL."""
     in_section = {
         "snoozed": When(state=Reminder.State.SNOOZED, then=Value("snoozed")),
-        "overdue": When(due_at__lt=day.today_starts, then=Value("overdue")),
+        # A birthday raised days ahead is not late: it stays among today's until its day.
+        "date": When(kind=Reminder.Kind.DATE, occasion_on__gte=day.today, then=Value("today")),
+        # A cadence reminder is overdue with its contact's band; a promise's or an event's, when its day has passed.
+        "overdue": When(
+            Q(kind=Reminder.Kind.CADENCE) & bands.overdue(day, "contact__")
+            | ~Q(kind=Reminder.Kind.CADENCE) & Q(due_at__lt=day.today_starts),
+            then=Value("overdue"),
+        ),
     }
     reminders = (
         Reminder.objects.filter(owner=owner)
         .filter(Q(state=Reminder.State.OPEN, due_at__lt=day.tomorrow_starts) | Q(state=Reminder.State.SNOOZED))
         .filter(query.contact_filter("contact__"))
         .annotate(
-            section=Case(in_section["snoozed"], in_section["overdue"], default=Value("today")),
+            section=Case(in_section["snoozed"], in_section["date"], in_section["overdue"], default=Value("today")),
             source=Value("r"),
             row_id=F("pk"),
             row_contact_id=F("contact_id"),
@@ -279,7 +289,7 @@ def _board_rows(owner, day: Day, query: BoardQuery):
         .filter(query.contact_filter(""))
         .annotate(
             section=Case(
-                When(next_due_at__lt=day.today_starts, then=Value("overdue")),
+                When(bands.overdue(day), then=Value("overdue")),
                 When(next_due_at__lt=day.tomorrow_starts, then=Value("today")),
                 default=Value("week"),
             ),
@@ -332,7 +342,7 @@ def _section_pages(owner, day: Day, query: BoardQuery, zone) -> dict[str, tuple[
         cursor.execute(sql, (*params, *where_params, BOARD_PAGE_SIZE))
         picked = cursor.fetchall()
     ids = {source: [row_id for _, row_source, row_id, _ in picked if row_source == source] for source in "rcp"}
-    shown = _rows_shown(ids, day.today, zone)
+    shown = _rows_shown(ids, day, zone)
     pages = {}
     for section, source, row_id, remaining in picked:
         rows, _ = pages.get(section, ([], 0))
@@ -341,18 +351,18 @@ def _section_pages(owner, day: Day, query: BoardQuery, zone) -> dict[str, tuple[
     return pages
 
 
-def _rows_shown(ids: dict[str, list[int]], today, zone) -> dict[tuple[str, int], object]:
+def _rows_shown(ids: dict[str, list[int]], day: Day, zone) -> dict[tuple[str, int], object]:
     shown = {}
     if ids["r"]:
         reminders = with_last_interaction(
-            Reminder.objects.filter(pk__in=ids["r"]).select_related("contact__classification", "commitment")
+            Reminder.objects.filter(pk__in=ids["r"]).select_related("contact__classification", "commitment", "occasion")
         )
-        shown.update((("r", r.pk), _reminder_row(r, today, zone)) for r in reminders)
+        shown.update((("r", r.pk), _reminder_row(r, day, zone)) for r in reminders)
     if ids["c"]:
         contacts = with_last_interaction(
             Contact.objects.filter(pk__in=ids["c"]).select_related("classification"), contact_path=""
         )
-        shown.update((("c", c.pk), _contact_row(c, today, zone)) for c in contacts)
+        shown.update((("c", c.pk), _contact_row(c, day, zone)) for c in contacts)
     if ids["p"]:
         shown.update((("p", p.pk), p) for p in Commitment.objects.filter(pk__in=ids["p"]).select_related("contact"))
     return shown
@@ -362,22 +372,29 @@ def _promise_key(promise: Commitment) -> RowKey:
     return RowKey(promise.due_at, promise.contact_id, "p", promise.pk)
 
 
-def _reminder_row(reminder: Reminder, today, zone) -> BoardRow:
+def _shown_band(contact: Contact, day: Day) -> bands.Band | None:
+    band = bands.band_of(next_due_at=contact.next_due_at, overdue_at=contact.overdue_at, day=day)
+    return band if band in (bands.Band.OVERDUE, bands.Band.DUE) else None
+
+
+def _reminder_row(reminder: Reminder, day: Day, zone) -> BoardRow:
     return BoardRow(
         contact=reminder.contact,
         due_at=reminder.due_at,
-        days_overdue=days_between(reminder.due_at, today, zone),
+        days_overdue=days_between(reminder.due_at, day.today, zone),
+        band=_shown_band(reminder.contact, day) if reminder.kind == Reminder.Kind.CADENCE else None,
         last_summary=reminder.last_summary,
         last_next_step=reminder.last_next_step,
         reminder=reminder,
     )
 
 
-def _contact_row(contact: Contact, today, zone) -> BoardRow:
+def _contact_row(contact: Contact, day: Day, zone) -> BoardRow:
     return BoardRow(
         contact=contact,
         due_at=contact.next_due_at,
-        days_overdue=days_between(contact.next_due_at, today, zone),
+        days_overdue=days_between(contact.next_due_at, day.today, zone),
+        band=_shown_band(contact, day),
         last_summary=contact.last_summary,
         last_next_step=contact.last_next_step,
     )

@@ -9,13 +9,16 @@ calendar app updates an entry in place when it moves (a snooze, a new due moment
   the sweep raises the reminder, since the reminder keeps the contact's due moment;
 - ``reminder-<pk>@netcrm``: an event follow-up;
 - ``promise-<pk>@netcrm``: an open promise, on the day it is due (or snoozed to); its reminder
-  is not listed separately.
+  is not listed separately;
+- ``birthday-<contact>-<year>@netcrm`` and ``occasion-<pk>-<year>@netcrm``: a birthday or another
+  important date, on its day (29 February on 28 February in other years), whether or not its
+  reminder was raised or dismissed; the reminder itself is not listed separately.
 
 Bounded like every list (calendar apps fetch it hourly, without logging in): entries dated
 within the next HORIZON_DAYS days (and overdue ones), at most MAX_EVENTS of them, chosen in SQL
-by what is most pressing: promises, then raised reminders, then contacts coming due, each the
-earliest first. Four queries (the token, reminders, promises, contacts coming due), whatever the
-number of rows.
+by what is most pressing: promises, then raised reminders, then birthdays and other dates, then
+contacts coming due, each the earliest first. Six queries (the token, reminders, promises,
+birthdays, other dates, contacts coming due), whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from icalendar import Calendar, Event, vDuration
 
-from contacts.models import Contact
+from contacts.models import Contact, Occasion
 from netcrm.dates import start_of_local_day
 
+from ..important_dates import with_next_occurrence, within_days
 from ..models import OPEN_STATES, Commitment, FollowupPreferences, Reminder
 from ..selectors import with_last_interaction
 from ..sweep import reminded_for_current_due_moment
@@ -111,6 +115,7 @@ def _reminder_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry
     reminders = with_last_interaction(
         Reminder.objects.for_user(owner)
         .filter(state__in=OPEN_STATES, commitment__isnull=True)
+        .exclude(kind=Reminder.Kind.DATE)  # listed on the date's own day (_date_entries)
         .alias(shown_at=shown_at)
         .filter(shown_at__lt=horizon)
         .select_related("contact__classification")
@@ -179,6 +184,46 @@ def _promise_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry]
     return entries
 
 
+def _date_entries(owner, today: datetime.date) -> list[FeedEntry]:
+    """Birthdays and other dates falling from today to the horizon, each on its day (two
+    queries, each cut at MAX_EVENTS)."""
+    birthdays = with_next_occurrence(
+        with_last_interaction(
+            Contact.objects.for_user(owner).filter(birthday__isnull=False).select_related("classification"),
+            contact_path="",
+        ),
+        date_field="birthday",
+        today=today,
+    )
+    occasions = with_next_occurrence(
+        with_last_interaction(Occasion.objects.for_user(owner).select_related("contact__classification")),
+        date_field="on",
+        today=today,
+        yearly="is_yearly",
+    )
+    entries = []
+    for rows in (birthdays, occasions):
+        for item in within_days(rows, HORIZON_DAYS - 1).order_by("occurs_on", "pk")[:MAX_EVENTS]:
+            contact = item if isinstance(item, Contact) else item.contact
+            if item is contact:
+                uid, title = f"birthday-{contact.pk}-{item.occurs_on.year}", "Birthday"
+            else:
+                uid, title = f"occasion-{item.pk}-{item.occurs_on.year}", item.title
+            entries.append(
+                FeedEntry(
+                    uid=f"{uid}@{UID_DOMAIN}",
+                    day=item.occurs_on,
+                    summary=f"{title}: {contact.full_name}",
+                    description=_description(
+                        _who(contact), _guidance(contact), *_pickup_lines(item), _contact_url(contact)
+                    ),
+                    url=_contact_url(contact),
+                    category=title if item is contact else Reminder.Kind.DATE.label,
+                )
+            )
+    return sorted(entries, key=lambda entry: (entry.day, entry.uid))
+
+
 def _upcoming_contact_entries(owner, zone, horizon: datetime.datetime) -> list[FeedEntry]:
     """Contacts whose next due moment falls before the horizon (or has passed) and who have
     no reminder yet for it: what the sweep will raise."""
@@ -211,11 +256,12 @@ def _upcoming_contact_entries(owner, zone, horizon: datetime.datetime) -> list[F
 
 def feed_entries(*, owner, zone, now: datetime.datetime | None = None) -> list[FeedEntry]:
     """What the feed lists for ``owner``, dated in ``zone``, sorted by day: up to MAX_EVENTS
-    entries dated before the horizon, the most pressing kinds first. Three queries, each cut
+    entries dated before the horizon, the most pressing kinds first. Five queries, each cut
     at MAX_EVENTS in SQL."""
     now = now or timezone.now()
     horizon = start_of_local_day(timezone.localtime(now, zone).date() + datetime.timedelta(days=HORIZON_DAYS), zone)
     entries = _promise_entries(owner, zone, horizon) + _reminder_entries(owner, zone, horizon)
+    entries += _date_entries(owner, timezone.localtime(now, zone).date())
     entries += _upcoming_contact_entries(owner, zone, horizon)
     return sorted(entries[:MAX_EVENTS], key=lambda entry: (entry.day, entry.uid))
 

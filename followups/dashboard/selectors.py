@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from contacts import bands
 from contacts.models import Classification, Contact, Interaction
 from contacts.ownership import group_by_owner
 from netcrm.counting import count_of
@@ -64,19 +65,28 @@ def _to_reach_today(owner, contacts: QuerySet[Contact], day: Day) -> QuerySet[Co
     return contacts.filter(next_due_at__lt=day.tomorrow_starts).filter(~Exists(put_aside), ~Exists(skipped))
 
 
+# Contacts with neither an own frequency nor an own maximum: due and overdue at their
+# classification's rhythm, so its earliest due are also its first to be overdue.
+FOLLOWS_ITS_CLASSIFICATION = {
+    "contact_every_days_override__isnull": True,
+    "contact_at_most_days_override__isnull": True,
+}
+
+
 def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classification]:
     """The owner's classifications with the "kept warm" card's figures (``cadence_count``,
     ``within_cadence_count``) and ``outreach_cutoff``, which lets ``todays_outreach`` look at a
     few contacts per classification rather than rank every due one (one query).
 
-    Contacts who follow their classification's frequency are all due at the same rhythm, so
+    Contacts who follow their classification's frequency and maximum are all due at the same rhythm, so
     among them the most overdue relative to it are simply the earliest due: the ``size``-th
     earliest due moment of those to reach today is the cutoff (None when fewer are due), and
-    no one due later in that classification can make today's list. It is read from an index on
+    no one due later in that classification can make today's list (their maximum is as much later
+    as their ideal, so putting the overdue first keeps it true). It is read from an index on
     (classification, next due moment), a few rows per classification (no owner filter on these
     contacts: the classification is the owner's, and the filter would lead the planner to the
     index on (owner, next due moment), which holds every classification)."""
-    followers = Contact.objects.filter(classification=OuterRef("pk"), contact_every_days_override__isnull=True)
+    followers = Contact.objects.filter(classification=OuterRef("pk"), **FOLLOWS_ITS_CLASSIFICATION)
     cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
     return classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
 
@@ -84,8 +94,9 @@ def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classifi
 def todays_outreach(
     *, owner, day: Day, size: int, classifications: list[Classification] | None = None
 ) -> list[Contact]:
-    """Up to ``size`` contacts to reach today: due by tonight, not skipped today, the most
-    overdue relative to their frequency first, then in the classifications' order.
+    """Up to ``size`` contacts to reach today: due by tonight, not skipped today, the overdue (past
+    their maximum, contacts.bands) first, then the most overdue relative to their frequency, then
+    in the classifications' order.
 
     ``classifications`` are those of ``outreach_classifications`` (read here if not given).
     Then two queries: rank in SQL the few candidates their cutoffs leave (and the contacts with
@@ -93,19 +104,24 @@ def todays_outreach(
     "where we left off" is looked up for five contacts, not for every candidate)."""
     if classifications is None:
         classifications = list(outreach_classifications(owner=owner, day=day, size=size))
-    candidates = Q(contact_every_days_override__isnull=False)
+    candidates = ~Q(**FOLLOWS_ITS_CLASSIFICATION)
     for classification in classifications:
         if classification.contact_every_days:
             due = Q(next_due_at__lt=day.tomorrow_starts)
             if classification.outreach_cutoff is not None:
                 due = Q(next_due_at__lte=classification.outreach_cutoff)
-            candidates |= Q(classification=classification, contact_every_days_override__isnull=True) & due
+            candidates |= Q(classification=classification, **FOLLOWS_ITS_CLASSIFICATION) & due
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
     ranked = (
         _to_reach_today(owner, Contact.objects.for_user(owner), day)
         .filter(candidates)
         .annotate(overdue_share=OverdueShare(models.Value(day.now), F("next_due_at"), every_days))
-        .order_by("-overdue_share", F("classification__display_order").asc(nulls_last=True), "pk")
+        .order_by(
+            bands.overdue_first(day).asc(),
+            "-overdue_share",
+            F("classification__display_order").asc(nulls_last=True),
+            "pk",
+        )
         .values_list("pk", "overdue_share")[:size]
     )
     shares = dict(ranked)
@@ -133,18 +149,19 @@ def counts(*, owner, day: Day) -> Counts:
     a snooze or a dismissal put aside are few, so they are counted from their reminders and
     subtracted, rather than each due contact looked up among the reminders."""
     contacts = Contact.objects.for_user(owner)
-    overdue = Q(next_due_at__lt=day.today_starts)
-    this_week = Q(next_due_at__gte=day.today_starts, next_due_at__lt=day.week_ends)
+    # Overdue: past the maximum (contacts.bands). Due this week: the rest due before the week is out.
+    overdue = bands.overdue(day)
+    this_week = Q(next_due_at__lt=day.week_ends, overdue_at__gte=day.today_starts)
     put_aside = Reminder.objects.for_user(owner).filter(_putting_aside(F("contact__next_due_at")))
     row = (  # one row (the owner's), each figure a subquery
         get_user_model()
         .objects.filter(pk=owner.pk)
         .values(
             overdue=count_of(contacts.filter(overdue)),
-            overdue_put_aside=count_of(put_aside.filter(contact__next_due_at__lt=day.today_starts), "contact"),
+            overdue_put_aside=count_of(put_aside.filter(bands.overdue(day, "contact__")), "contact"),
             due_this_week=count_of(contacts.filter(this_week)),
             due_this_week_put_aside=count_of(
-                put_aside.filter(contact__next_due_at__gte=day.today_starts, contact__next_due_at__lt=day.week_ends),
+                put_aside.filter(contact__next_due_at__lt=day.week_ends, contact__overdue_at__gte=day.today_starts),
                 "contact",
             ),
             snoozed=count_of(Reminder.objects.for_user(owner).filter(state=Reminder.State.SNOOZED)),
@@ -214,6 +231,33 @@ def week_plans(*, owner_ids, day: Day, zone) -> dict[int, list[WeekPlanEntry]]:
         .order_by("done", "created_at", "pk")
     )
     return group_by_owner(entries)
+
+
+COMING_UP_SIZE = 6
+
+
+@dataclasses.dataclass
+class ComingUp:
+    """The open date reminders shown (each with ``days_until``), and how many are open in all."""
+
+    reminders: list[Reminder]
+    total: int
+
+
+def dates_coming_up(*, owner, day: Day, size: int = COMING_UP_SIZE) -> ComingUp:
+    """Birthdays and other dates the sweep has raised and nobody has acted on yet, soonest
+    first, with the contact's classification (its message guidance stands beside each) and
+    where you left off. Two queries at most, whatever the network's size."""
+    open_dates = Reminder.objects.filter(owner=owner, kind=Reminder.Kind.DATE, state=Reminder.State.OPEN)
+    shown = list(
+        with_last_interaction(open_dates.select_related("contact__classification", "occasion")).order_by(
+            "occasion_on", "pk"
+        )[:size]
+    )
+    for reminder in shown:
+        reminder.days_until = (reminder.occasion_on - day.today).days
+    total = open_dates.count() if len(shown) == size else len(shown)
+    return ComingUp(reminders=shown, total=total)
 
 
 def upcoming_events(*, owner, day: Day, limit: int = 4) -> list[Event]:

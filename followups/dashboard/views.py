@@ -83,6 +83,8 @@ def _dashboard_context(request, day, zone) -> dict:
         "received_total": sum(week.received for week in activity),
         "upcoming_events": dashboard.upcoming_events(owner=request.user, day=day),
         "events_to_follow_up": dashboard.events_needing_followup(owner=request.user),
+        "coming_up": dashboard.dates_coming_up(owner=request.user, day=day),
+        "date_reminder_days": preferences.date_reminder_days,
         **_counts_context(request, day),
     }
     context["has_contacts"] = context["counts"].has_contacts

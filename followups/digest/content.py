@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import functools
 import zoneinfo
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -27,9 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from contacts import bands
 from contacts.models import Contact, Interaction
 from followups.models import FollowupPreferences
 from followups.selectors import Day, days_between
+from netcrm.dates import start_of_local_day
 from strategy.selectors import unfinished_plan_items
 
 from . import plan
@@ -72,6 +75,7 @@ def absolute_url_for(name: str, pk: int | str) -> str:
 # Caps on the lists other than the people named (each with "and N more" and a link).
 PROMISES_SHOWN = 50
 EVENT_FOLLOWUPS_SHOWN = 25
+DATES_SHOWN = 25
 WEEK_PLAN_SHOWN = 25
 # Free texts are cut in the email (the page has them whole): the digest stays a small email.
 TEXT_CHARS = 160
@@ -83,10 +87,20 @@ def _short(text: str | None, limit: int = TEXT_CHARS) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
+def _bounds(today: datetime.date, zone) -> SimpleNamespace:
+    """Where the user's today starts and ends, for the band (cached like ``_when``)."""
+    return SimpleNamespace(
+        today_starts=start_of_local_day(today, zone),
+        tomorrow_starts=start_of_local_day(today + datetime.timedelta(days=1), zone),
+    )
+
+
+@functools.lru_cache(maxsize=64)
 def _when(days_overdue: int, today: datetime.date) -> str:
-    """ "3 days overdue", "due today", "due Friday" (cached: every row of a batch shares today)."""
+    """ "due 3 days ago", "due today", "due Friday" (cached: every row of a batch shares today).
+    Whether that is overdue is the row's band (contacts.bands), said beside it."""
     if days_overdue > 0:
-        return f"{days_overdue} day{'s' if days_overdue != 1 else ''} overdue"
+        return f"due {days_overdue} day{'s' if days_overdue != 1 else ''} ago"
     if days_overdue == 0:
         return "due today"
     return f"due {date_format(today - datetime.timedelta(days=days_overdue), 'l')}"
@@ -105,12 +119,16 @@ class DigestRow:
     open_url: str
     log_url: str
     snooze_url: str | None
+    band: str = ""  # "overdue" or "due" (contacts.bands); "" when not due yet, and in older snapshots
+    band_label: str = ""
 
     @classmethod
     def from_row(cls, row: dict, today: datetime.date, zone) -> DigestRow:
         """From a row of ``plan.top_contacts``."""
         days_overdue = days_between(row["next_due_at"], today, zone)
         reminder_id = row["open_reminder_id"]
+        band = bands.band_of(next_due_at=row["next_due_at"], overdue_at=row["overdue_at"], day=_bounds(today, zone))
+        shown = band if band in (bands.Band.OVERDUE, bands.Band.DUE) else None
         return cls(
             name=_short(f"{row['first_name']} {row['last_name']}".strip(), NAME_CHARS),
             company=_short(row["company"], NAME_CHARS),
@@ -121,6 +139,8 @@ class DigestRow:
             open_url=absolute_url_for("contacts:detail", row["pk"]),
             log_url=absolute_url_for("followups:log_interaction", row["pk"]),
             snooze_url=absolute_url_for("followups:snooze_week", reminder_id) if reminder_id else None,
+            band=shown.value if shown else "",
+            band_label=shown.label if shown else "",
         )
 
 
@@ -275,8 +295,9 @@ def build_digest(*, owner, preferences: FollowupPreferences, now: datetime.datet
 def build_digests(*, owner_ids, zone, now: datetime.datetime | None = None) -> dict[int, DigestContent]:
     """This week's digest for every user in ``owner_ids`` (who share the time zone ``zone``):
     the people to reach (named and counted), promises due, people met at events to follow up,
-    the week plan, contributions given and received in the last 7 days, and a nudge for
-    unfinished plan items. Ten queries, whatever the number of users or of people due."""
+    the week plan, birthdays and other dates coming up, contributions given and received in the
+    last 7 days, and a nudge for unfinished plan items. Thirteen queries, whatever the number of
+    users or of people due."""
     now = now or timezone.now()
     day = Day.of(now, zone)
     reads = {
@@ -285,6 +306,7 @@ def build_digests(*, owner_ids, zone, now: datetime.datetime | None = None) -> d
         "promises": plan.promises_due(owner_ids=owner_ids, day=day, limit=PROMISES_SHOWN),
         "events": plan.event_followups(owner_ids=owner_ids, day=day, limit=EVENT_FOLLOWUPS_SHOWN),
         "week": plan.week_plan_entries(owner_ids=owner_ids, day=day, zone=zone, limit=WEEK_PLAN_SHOWN),
+        "dates": plan.dates_coming_up(owner_ids=owner_ids, day=day, limit=DATES_SHOWN),
         "contributions": _contributions_by_owner(owner_ids, since=now - datetime.timedelta(days=7), until=now),
     }
     unfinished = unfinished_plan_items(owner_ids=owner_ids)
@@ -311,6 +333,7 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
     promises, promises_total = reads["promises"].get(owner_id, ([], 0))
     events, events_total = reads["events"].get(owner_id, ([], 0))
     planned, planned_total = reads["week"].get(owner_id, ([], 0))
+    dates, dates_total = reads["dates"].get(owner_id, ([], 0))
     given_and_received = reads["contributions"].get(owner_id, {})
     event_items = [
         {"text": _short(f"{r.contact.full_name}: {r.message or _guidance(r.contact) or 'say it was good to meet'}"),
@@ -322,6 +345,7 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
          "url": absolute_url_for("contacts:detail", entry.contact_id)}
         for entry in planned
     ]  # fmt: skip
+    date_items = [_date_item(item, day.today) for item in dates]
     plan_items = (
         [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(_path("strategy:plan"))}]
         if unfinished
@@ -349,9 +373,25 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
         extra_sections=[
             _section("Your plan for this week", week_items, planned_total, _path("followups:plan_week"), counts=True),
             _section("People you met at events", event_items, events_total, _path("followups:board"), counts=True),
+            _section("Coming up: birthdays and other dates", date_items, dates_total, _path("home"), counts=True),
             _section("Your networking plan", plan_items, len(plan_items), _path("strategy:plan"), counts=False),
         ],
     )
+
+
+def _date_item(item, today: datetime.date) -> dict:
+    """“Sun 6 Dec (in 5 days): Ada Lovelace's birthday — Wish them well”, linking to the log
+    form (a greeting logged settles the date's reminder)."""
+    contact = item if isinstance(item, Contact) else item.contact
+    title = "birthday" if item is contact else item.title.lower()
+    days = (item.occurs_on - today).days
+    when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+    guidance = _guidance(contact)
+    text = f"{date_format(item.occurs_on, 'D j M')} ({when}): {contact.full_name}'s {title}"
+    return {
+        "text": _short(f"{text} — {guidance}" if guidance else text, 2 * TEXT_CHARS),
+        "url": absolute_url_for("followups:log_interaction", contact.pk),
+    }
 
 
 def _guidance(contact: Contact) -> str:

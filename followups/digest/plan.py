@@ -13,9 +13,11 @@ import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from contacts.models import Contact, Interaction
+from contacts import bands
+from contacts.models import Contact, Interaction, Occasion
 from contacts.ownership import group_by_owner
 from followups.dashboard.selectors import OverdueShare
+from followups.important_dates import with_next_occurrence, within_days
 from followups.models import DIGEST_SIZE_DEFAULT, Commitment, Reminder, WeekPlanEntry
 from followups.selectors import Day, with_last_interaction
 from netcrm.dates import start_of_local_day
@@ -31,16 +33,22 @@ def due_this_week(*, owner_ids, day: Day):
 
 
 def _overdue_first(day: Day) -> list:
-    """The dashboard's order (followups.dashboard.selectors.todays_outreach): the most overdue relative to
-    their frequency first, then the classifications' order, then the oldest contact."""
+    """The dashboard's order (followups.dashboard.selectors.todays_outreach): the overdue (past their
+    maximum) first, then the most overdue relative to their frequency, then the classifications'
+    order, then the oldest contact."""
     every_days = Coalesce(F("contact_every_days_override"), F("classification__contact_every_days"))
     share = OverdueShare(Value(day.now), F("next_due_at"), every_days)
-    return [share.desc(), F("classification__display_order").asc(nulls_last=True), F("pk").asc()]
+    return [
+        bands.overdue_first(day).asc(),
+        share.desc(),
+        F("classification__display_order").asc(nulls_last=True),
+        F("pk").asc(),
+    ]
 
 
 # What the digest shows of each person named (dicts, not models: 500 users' plans at a time).
 TOP_CONTACT_FIELDS = (
-    "pk", "owner_id", "first_name", "last_name", "company", "next_due_at", "classification_id",
+    "pk", "owner_id", "first_name", "last_name", "company", "next_due_at", "overdue_at", "classification_id",
     "classification__name", "classification__message_guidance", "classification__display_order",
     "last_summary", "last_next_step", "open_reminder_id",
 )  # fmt: skip
@@ -130,3 +138,36 @@ def week_plan_entries(*, owner_ids, day: Day, zone, limit: int) -> dict[int, tup
         .annotate(done=Exists(contacted))
     )
     return first_per_owner(entries, order_by=[F("done").asc(), F("created_at").asc(), F("pk").asc()], limit=limit)
+
+
+# The digest's "coming up" looks a week ahead, whatever the reminder lead: it is the week's plan.
+COMING_UP_DAYS = 6
+
+
+def dates_coming_up(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list, int]]:
+    """Birthdays and other dates falling from today to a week ahead (on the users' shared
+    calendar day), soonest first, the first ``limit`` per user: ``{owner_id: (items, total)}``,
+    each item a Contact (a birthday) or an Occasion annotated ``occurs_on``. Two queries."""
+    birthdays = with_next_occurrence(
+        Contact.objects.filter(owner_id__in=owner_ids, birthday__isnull=False).select_related("classification"),
+        date_field="birthday",
+        today=day.today,
+    )
+    occasions = with_next_occurrence(
+        Occasion.objects.filter(owner_id__in=owner_ids).select_related("contact__classification"),
+        date_field="on",
+        today=day.today,
+        yearly="is_yearly",
+    )
+    order_by = [F("occurs_on").asc(), F("pk").asc()]
+    merged: dict[int, tuple[list, int]] = {}
+    for rows in (birthdays, occasions):
+        for owner_id, (items, total) in first_per_owner(
+            within_days(rows, COMING_UP_DAYS), order_by=order_by, limit=limit
+        ).items():
+            so_far, so_far_total = merged.get(owner_id, ([], 0))
+            merged[owner_id] = (so_far + items, so_far_total + total)
+    return {
+        owner_id: (sorted(items, key=lambda item: item.occurs_on)[:limit], total)
+        for owner_id, (items, total) in merged.items()
+    }

@@ -1,4 +1,4 @@
-"""The Settings page's form: time zone, outreach list size and the digest's schedule."""
+"""The Settings page's form: time zone, outreach list size, date reminders and the digest's schedule."""
 
 import zoneinfo
 
@@ -17,6 +17,7 @@ class PreferencesForm(forms.ModelForm):
         fields = [
             "time_zone",
             "outreach_list_size",
+            "date_reminder_days",
             "digest_enabled",
             "digest_weekday",
             "digest_hour",

@@ -8,6 +8,9 @@
 //                                        script it is a plain form with every field shown
 //   <a data-show-more data-hx-target=…>  after htmx appends the next rows, focus moves to the
 //                                        first of them (the link itself is replaced)
+//   <textarea data-message-check='{…}'>  the message check: counts "you" against "I" words as
+//                                        it is typed into #message-check (aria-live). The rule,
+//                                        word lists and wording are contacts/message_check.py's
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -115,6 +118,40 @@
     const link = firstNew && firstNew.querySelector("a[href]");
     if (link) {
       link.focus();
+    }
+  });
+
+  // The message check, mirroring contacts/message_check.py (its docstring is the rule): words
+  // are runs of letters with inner apostrophes, counted by the part before the first apostrophe.
+  const WORD = /\p{L}+(?:['\u2019]\p{L}+)*/gu;
+  function checkMessage(text, rule) {
+    let receiver = 0;
+    let sender = 0;
+    for (const found of text.matchAll(WORD)) {
+      const word = found[0].split(/['\u2019]/)[0].toLowerCase();
+      if (rule.receiver.includes(word)) {
+        receiver += 1;
+      } else if (rule.sender.includes(word)) {
+        sender += 1;
+      }
+    }
+    const verdict = receiver && receiver >= sender ? "you" : sender ? "sender" : "none";
+    const hint = rule.hints[verdict].replace("{receiver}", receiver).replace("{sender}", sender);
+    return { verdict: verdict, hint: hint };
+  }
+  document.addEventListener("input", function (event) {
+    const field = event.target;
+    if (!field.matches || !field.matches("[data-message-check]")) {
+      return;
+    }
+    const output = document.getElementById(field.dataset.messageCheckOutput);
+    if (!output) {
+      return;
+    }
+    const result = checkMessage(field.value, JSON.parse(field.dataset.messageCheck));
+    if (output.textContent !== result.hint) {
+      output.textContent = result.hint;
+      output.dataset.verdict = result.verdict;
     }
   });
 })();

@@ -53,8 +53,9 @@ def test_plan_the_days_outreach_from_the_dashboard(page, screenshot_dir):
     page.get_by_role("button", name="Log interaction").click()
     page.get_by_text("Logged: Talked about the analytical engine").wait_for()
 
-    # Six weeks pass: everyone was added 42 days ago; Ada's interaction is recent, so she is not due.
-    long_ago = timezone.now() - datetime.timedelta(days=42)
+    # Seven weeks pass: everyone was added 50 days ago, past Clients' maximum (1.5 x 30 days);
+    # Ada's interaction is recent, so she is not due.
+    long_ago = timezone.now() - datetime.timedelta(days=50)
     Contact.objects.update(created_at=long_ago)
     refresh_cadence(Contact.objects.all())
 

@@ -29,7 +29,8 @@ def test_snooze_and_log_from_the_followups_page_without_reloading(page, screensh
     clients = ClassificationFactory(owner=user, name="Clients", contact_every_days=30, message_guidance="Ask about Q3")
     for first_name in ("Ada", "Grace"):
         ContactFactory(owner=user, classification=clients, first_name=first_name, last_name="Test")
-    Contact.objects.filter(owner=user).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    # Past the maximum (1.5 x 30 days): overdue.
+    Contact.objects.filter(owner=user).update(created_at=timezone.now() - datetime.timedelta(days=50))
     refresh_cadence(Contact.objects.filter(owner=user))
     run_sweep()
 
@@ -63,7 +64,10 @@ def test_snooze_and_log_from_the_followups_page_without_reloading(page, screensh
 @pytest.mark.django_db(transaction=True)
 def test_show_more_appends_rows_and_counts_follow_actions_in_place(page, screenshot_dir):
     user = UserFactory(username="busy")
-    clients = ClassificationFactory(owner=user, name="Clients", contact_every_days=30, message_guidance="Ask about Q3")
+    # At most 30 days: two days late is overdue.
+    clients = ClassificationFactory(
+        owner=user, name="Clients", contact_every_days=30, contact_at_most_days=30, message_guidance="Ask about Q3"
+    )
     friends = ClassificationFactory(owner=user, name="Friends", contact_every_days=90, message_guidance="Catch up")
     now = timezone.now()
     bulk_due_contacts(
