@@ -126,14 +126,17 @@ class TestTheList:
         weekly = ClassificationFactory(owner=owner, contact_every_days=7)
         now = datetime.datetime(2026, 12, 1, 20, 0, tzinfo=datetime.UTC)  # 09:00 on 2 December in Auckland
         with time_machine.travel(now, tick=False):
-            late = ContactFactory(owner=owner, first_name="Late", classification=weekly)
-            # Due 23:30 on 1 December in Auckland: yesterday there, although still today in UTC.
-            due_at = datetime.datetime(2026, 12, 1, 10, 30, tzinfo=datetime.UTC)
-            Contact.objects.filter(pk=late.pk).update(created_at=due_at - datetime.timedelta(days=7))
-            refresh_cadence(Contact.objects.filter(pk=late.pk))
-            body = token_client(owner).get(CONTACTS, {"status": "overdue"}).json()
-        assert [row["first_name"] for row in body["results"]] == ["Late"]
-        assert body["results"][0]["next_due_at"] == "2026-12-01T23:30:00+13:00"  # shown in the owner's zone
+            today_there = ContactFactory(owner=owner, first_name="Today", classification=weekly)
+            # Due 18:00 on 2 December in Auckland: today there, although tomorrow in UTC.
+            due_at = datetime.datetime(2026, 12, 2, 5, 0, tzinfo=datetime.UTC)
+            Contact.objects.filter(pk=today_there.pk).update(created_at=due_at - datetime.timedelta(days=7))
+            refresh_cadence(Contact.objects.filter(pk=today_there.pk))
+            api = token_client(owner)
+            due = api.get(CONTACTS, {"status": "due"}).json()
+            later_this_week = api.get(CONTACTS, {"status": "due_this_week"}).json()
+        assert [row["first_name"] for row in due["results"]] == ["Today"]
+        assert later_this_week["results"] == []
+        assert due["results"][0]["next_due_at"] == "2026-12-02T18:00:00+13:00"  # shown in the owner's zone
 
 
 @pytest.mark.django_db
