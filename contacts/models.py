@@ -112,6 +112,16 @@ class Contact(models.Model):
     how_we_met = models.CharField("how we met", max_length=255, blank=True)
     where_we_met = models.CharField("where we met", max_length=255, blank=True)
     birthday = models.DateField(null=True, blank=True)
+    # Who introduced you: another contact of the same owner (contacts.services.set_introduced_by
+    # checks that); deleting the introducer only clears the link.
+    introduced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="introduced_contacts",
+        verbose_name="introduced by",
+    )
     notes = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     classification = models.ForeignKey(
@@ -243,6 +253,11 @@ class Interaction(models.Model):
         "contribution", max_length=10, choices=ContributionDirection.choices, blank=True
     )
     contribution_kind = models.CharField(max_length=20, choices=ContributionKind.choices, blank=True)
+    # Set on the two interactions an introduction logs (one on each person), so each timeline
+    # links to the other person.
+    introduction = models.ForeignKey(
+        "Introduction", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="interactions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OwnedQuerySet.as_manager()
@@ -271,6 +286,36 @@ class Interaction(models.Model):
             raise ValidationError({"contribution_kind": "Say what kind of contribution this was."})
         if self.contribution_kind and not self.contribution_direction:
             raise ValidationError({"contribution_direction": "Say whether you gave or received it."})
+
+
+class Introduction(models.Model):
+    """“I introduced A to B”: help given to both. It logs one interaction on each (each pointing
+    here); the givers-gain ledger counts the introduction once."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="introductions")
+    introduced = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="introductions_made")
+    introduced_to = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="introductions_received")
+    note = models.CharField(max_length=255, blank=True, help_text="Why they should meet.")
+    made_at = models.DateTimeField("when", default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-made_at"], name="introduction_owner_when_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(introduced=models.F("introduced_to")), name="introduction_of_two_people"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.introduced} introduced to {self.introduced_to}"
+
+    def other_than(self, contact_id: int) -> Contact:
+        """The other person of the pair, seen from ``contact_id``'s page."""
+        return self.introduced_to if contact_id == self.introduced_id else self.introduced
 
 
 def stalled_after() -> datetime.timedelta:
