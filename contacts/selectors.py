@@ -138,7 +138,7 @@ def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
 
 def contact_for_page(*, owner, pk) -> Contact:
     return get_owned_or_404(
-        Contact.objects.select_related("classification").prefetch_related("tags", "emails", "phones"),
+        Contact.objects.select_related("classification", "introduced_by").prefetch_related("tags", "emails", "phones"),
         owner,
         pk=pk,
     )
@@ -155,12 +155,15 @@ INTRODUCED_SHOWN = 10
 
 
 def introduced_by_contact(*, contact: Contact) -> tuple[list[Contact], int]:
-    """The first people ``contact`` introduced you to, by name, and how many there are in all."""
-    introduced = Contact.objects.filter(owner_id=contact.owner_id, introduced_by=contact).order_by(
-        "last_name", "first_name", "pk"
+    """The first people ``contact`` introduced you to, by name, and how many there are in all
+    (one query: the total rides along on each row)."""
+    introduced = (
+        Contact.objects.filter(owner_id=contact.owner_id, introduced_by=contact)
+        .annotate(introduced_total=models.Window(Count("pk")))
+        .order_by("last_name", "first_name", "pk")
     )
     shown = list(introduced[:INTRODUCED_SHOWN])
-    return shown, len(shown) if len(shown) < INTRODUCED_SHOWN else introduced.count()
+    return shown, shown[0].introduced_total if shown else 0
 
 
 # A picker shows at most this many matches; the person refines the search for others.

@@ -290,5 +290,6 @@ def ledger(request):
             "months": selectors.ledger_by_month(owner=request.user, zone=zone),
             "kinds": selectors.ledger_by_kind(owner=request.user),
             "contacts": selectors.ledger_by_contact(owner=request.user)[:LEDGER_CONTACTS],
+            "introductions": selectors.introduction_counts(owner=request.user),
         },
     )

@@ -352,7 +352,10 @@ def test_the_backup_takes_the_same_few_queries_whatever_the_number_of_rows(owner
         )
         ReminderFactory(contact=ada, kind=Reminder.Kind.PROMISE, commitment=commitment, state=Reminder.State.DONE)
         WeekPlanEntry.objects.create(owner=owner, contact=ada, week_starting=datetime.date(2026, 1, 5 + 7 * n))
-    assert queries() == few <= 20
+        other = ContactFactory(owner=owner, first_name=f"More {n}", introduced_by=ada)
+        Introduction.objects.create(owner=owner, introduced=ada, introduced_to=other)
+        MetAt.objects.create(contact=other, event=event)
+    assert queries() == few <= 22  # one query per list; introductions and where-met added one each
 
 
 def test_a_restore_keeps_the_digest_weeks_the_account_already_has(owner, rich_network):
