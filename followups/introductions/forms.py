@@ -7,13 +7,18 @@ from contacts.models import InteractionKind, Introduction
 
 
 class IntroduceForm(forms.Form):
-    kind = forms.ChoiceField(label="How", choices=InteractionKind.choices, initial=InteractionKind.EMAIL)
+    kind = forms.ChoiceField(
+        label="How", choices=InteractionKind.choices, initial=InteractionKind.EMAIL, required=False
+    )
     note = forms.CharField(
         label="Note (optional)",
         required=False,
         max_length=Introduction._meta.get_field("note").max_length,
         widget=forms.TextInput(attrs={"placeholder": "Why they should meet"}),
     )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or InteractionKind.EMAIL  # most introductions are an email to both
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
