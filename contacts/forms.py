@@ -343,8 +343,23 @@ class PickedContactField(forms.ModelChoiceField):
 
 
 class IntroducedByForm(forms.Form):
-    """Who introduced you to a contact; left empty, nobody (or you do not remember)."""
+    """Who introduced you to a contact, picked from the matches; or ``nobody`` to clear it."""
+
+    nobody = forms.BooleanField(required=False)
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["introduced_by"] = PickedContactField(owner=owner, required=False, label="Introduced by")
+        self.fields["introduced_by"] = PickedContactField(
+            owner=owner,
+            required=False,
+            label="Introduced by",
+            error_messages={"invalid_choice": "Pick one of your contacts (search for them by name)."},
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("nobody") and cleaned.get("introduced_by") is None:
+            raise ValidationError("Pick the person who introduced you (search for them by name).")
+        if cleaned.get("nobody"):
+            cleaned["introduced_by"] = None
+        return cleaned

@@ -138,7 +138,10 @@ def test_who_introduced_you_shows_on_both_pages_and_in_the_ledger(owner_client, 
     assert '<div class="fs-3" id="introductions-received">1</div>' in ledger
     assert "Bea Quill</a>: 1" in ledger
 
-    owner_client.post(url, {"introduced_by": ""})
+    response = owner_client.post(url, {"introduced_by": ""})
+    assert response.status_code == 422
+    assert "Pick the person who introduced you (search for them by name)." in response.content.decode()
+    owner_client.post(url, {"nobody": "on"})
     contact.refresh_from_db()
     assert contact.introduced_by is None
 
