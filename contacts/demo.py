@@ -197,3 +197,35 @@ def seed_demo_network(*, username: str, password: str, contacts: int = 200, seed
     Interaction.objects.bulk_create(interactions)
     refresh_cadence(Contact.objects.for_user(user))
     return user
+
+
+# Days from today of the demo's coming birthdays, and the (leap) years they were born in, so a
+# birthday that falls on 29 February is still a real date.
+BIRTHDAYS_IN_DAYS = (2, 6, 11)
+BIRTHDAYS_LATER_IN_DAYS = (45, 120, 200, 300)
+BIRTH_YEARS = (1984, 1988, 1992)
+BIRTHDAY_HORIZON_DAYS = 14
+
+
+def _born(today: datetime.date, days_ahead: int, index: int) -> datetime.date:
+    day = today + datetime.timedelta(days=days_ahead)
+    return datetime.date(BIRTH_YEARS[index % len(BIRTH_YEARS)], day.month, day.day)
+
+
+def ensure_upcoming_birthdays(*, user, today: datetime.date) -> int:
+    """Give a few of the demo's closest contacts birthdays in the next two weeks (and a few later in
+    the year), unless someone already has one coming up. Returns how many birthdays it set."""
+    coming = {
+        (day.month, day.day) for day in (today + datetime.timedelta(days=n) for n in range(BIRTHDAY_HORIZON_DAYS))
+    }
+    with_birthdays = Contact.objects.for_user(user).filter(birthday__isnull=False).values_list("birthday", flat=True)
+    if any((born.month, born.day) in coming for born in with_birthdays):
+        return 0
+    close = Contact.objects.for_user(user).filter(birthday__isnull=True).order_by("classification__display_order", "pk")
+    chosen = list(close[: len(BIRTHDAYS_IN_DAYS) + len(BIRTHDAYS_LATER_IN_DAYS)])
+    for index, (contact, days_ahead) in enumerate(
+        zip(chosen, BIRTHDAYS_IN_DAYS + BIRTHDAYS_LATER_IN_DAYS, strict=False)
+    ):
+        contact.birthday = _born(today, days_ahead, index)
+    Contact.objects.bulk_update(chosen, ["birthday"])
+    return len(chosen)
