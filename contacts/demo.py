@@ -128,6 +128,16 @@ SUMMARIES = [
     ("Video call: advice on pricing", "Send the pricing template"),
 ]
 TAGS = ["conference", "alumni", "investor", "speaker", "local", "mentor"]
+# About one interaction in four carries help, in both directions. Introductions you make are
+# recorded as such (followups.demo), so the random history gives none, only receives them.
+CONTRIBUTIONS = [("", "")] * 18 + [
+    ("given", "advice"),
+    ("given", "resource"),
+    ("given", "referral"),
+    ("received", "advice"),
+    ("received", "referral"),
+    ("received", "introduction"),
+]
 
 
 @transaction.atomic
@@ -181,7 +191,7 @@ def seed_demo_network(*, username: str, password: str, contacts: int = 200, seed
         ages = [rng.randint(0, int(cadence * 1.4))] + [rng.randint(0, 365) for _ in range(rng.choice([0, 1, 2, 4]))]
         for age_days in ages:
             summary, next_step = rng.choice(SUMMARIES)
-            contribution = rng.choice([("", ""), ("", ""), ("", ""), ("given", "introduction"), ("received", "advice")])
+            contribution = rng.choice(CONTRIBUTIONS)
             interactions.append(
                 Interaction(
                     owner=user,

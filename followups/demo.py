@@ -16,7 +16,15 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from contacts.demo import ensure_upcoming_birthdays, seed_demo_network
-from contacts.models import Contact, ContributionDirection, ContributionKind, Interaction, InteractionKind, Introduction
+from contacts.models import (
+    Classification,
+    Contact,
+    ContributionDirection,
+    ContributionKind,
+    Interaction,
+    InteractionKind,
+    Introduction,
+)
 from contacts.services import set_introduced_by
 from netcrm.dates import week_starting
 from strategy.demo import seed_demo_strategy
@@ -129,9 +137,22 @@ def _help_received(user) -> None:
 
 
 def _week_plan(user, zone) -> None:
-    """This week's plan: the most overdue people, picked as the dashboard's planner would."""
+    """This week's plan: the longest overdue person of each of the first classifications, the
+    first of them already reached this week (ticked)."""
     monday = week_starting(timezone.now(), zone)
     if WeekPlanEntry.objects.for_user(user).filter(week_starting=monday).exists():
         return
-    overdue = Contact.objects.for_user(user).filter(next_due_at__isnull=False).order_by("next_due_at", "pk")
-    services.add_to_week_plan(owner=user, contacts=list(overdue[:WEEK_PLAN_SIZE]), week_starting=monday)
+    overdue = Contact.objects.for_user(user).filter(next_due_at__lt=timezone.now()).order_by("next_due_at", "pk")
+    picked = [
+        person
+        for classification in Classification.objects.for_user(user)[:WEEK_PLAN_SIZE]
+        if (person := overdue.filter(classification=classification).first()) is not None
+    ]
+    services.add_to_week_plan(owner=user, contacts=picked, week_starting=monday)
+    if picked:
+        services.log_interaction(
+            contact=picked[0],
+            kind=InteractionKind.MEETING,
+            summary="Coffee: caught up on their new project",
+            next_step="Send them the hiring article",
+        )

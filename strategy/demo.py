@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 
 from contacts.models import Channel, Classification, Contact, ContributionKind
-from strategy.models import Event, Purpose, Venue, YesNoUnknown
+from strategy.models import Event, MetAt, Purpose, Venue, YesNoUnknown
 
 from . import services
 
@@ -21,7 +21,7 @@ PLAN_TEXT = {
     "how_to_maintain": "Coffee with the inner circle every fortnight, a short call with clients each month, "
     "and a useful email or article for everyone else when I have one to share.",
     "how_to_participate": "Go to the Lisbon Data Meetup every month with a goal, speak there twice a year, "
-    "and give the Product Guild three more evenings before judging whether it pays back.",
+    "and give the Product Guild one more evening, its third, before judging whether it pays back.",
     "what_to_contribute": "Introductions between founders and engineers, honest advice on pricing and hiring, "
     "and the articles and templates I wish someone had sent me earlier.",
     "how_to_contribute": "One introduction a week on Friday mornings, a reply to every ask within two days, "
@@ -61,7 +61,7 @@ VENUES = [
         "Real conversations after the talks; most founders I want to meet come here.",
         (
             ("Data Meetup: September", 75, 2, "Meet two founders hiring data engineers."),
-            ("Data Meetup: October", 40, 2, "Ask two people about their pricing."),
+            ("Data Meetup: October", 40, 3, "Ask three people about their pricing."),
             ("Data Meetup: November", 5, 2, "Meet two data engineers for the Kestrel intro."),
         ),
     ),
@@ -165,8 +165,13 @@ def _venues_and_events(user, today: datetime.date, zone) -> None:
                 ]
                 services.add_people_met(event=event, new_people=people)
             else:
-                met = 1 if demo.kind == Venue.Kind.FORUM else goal_people
-                services.add_people_met(event=event, existing=[next(known) for _ in range(met)])
+                # The forum brings one person per session; the October meetup fell one short of its goal.
+                met = 1 if demo.kind == Venue.Kind.FORUM else goal_people - (name == "Data Meetup: October")
+                people = [next(known) for _ in range(met)]
+                services.add_people_met(event=event, existing=people)
+                for person in people:  # where you first met them: the first event they were at
+                    if not MetAt.objects.filter(contact=person).exists():
+                        services.set_met_at(contact=person, event=event)
     name, days_ahead, goal_people, goal_note = UPCOMING_EVENT
     services.save_event(
         event=Event(
