@@ -180,6 +180,10 @@ class Contact(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    def clean(self):
+        if self.pk and self.introduced_by_id == self.pk:
+            raise ValidationError({"introduced_by": "Nobody introduces you to themselves; pick someone else."})
+
     @property
     def contact_every_days(self) -> int | None:
         """The effective frequency: own override, else the classification's, else none."""
