@@ -193,3 +193,19 @@ def test_people_added_at_an_event_were_met_there(owner_client, owner, contact):
     carla = Contact.objects.get(first_name="Carla")
     assert MetAt.objects.get(contact=carla).event == event
     assert not MetAt.objects.filter(contact=contact).exists()  # already known: where you first met stays
+
+
+def test_deleting_one_of_the_pair_keeps_the_other_persons_history(owner_client, owner, contact, bea):
+    introductions.introduce(contact=contact, introduced_to=bea)
+    carl = ContactFactory(owner=owner, first_name="Carl", introduced_by=contact)
+    MetAt.objects.create(contact=contact, venue=VenueFactory(owner=owner))
+    response = owner_client.post(
+        reverse("contacts:bulk"), {"action": "delete", "contact": [contact.pk], "confirmed": "on", "expected_count": 1}
+    )
+    assert response.status_code == 302 and not Contact.objects.filter(pk=contact.pk).exists()
+    assert not Introduction.objects.exists() and not MetAt.objects.exists()
+    kept = Interaction.objects.get(contact=bea)
+    assert kept.introduction is None and kept.summary == "Introduced to Ada Lovelace"
+    carl.refresh_from_db()
+    assert carl.introduced_by is None
+    assert "Introduced to Ada Lovelace" in owner_client.get(bea.get_absolute_url()).content.decode()
