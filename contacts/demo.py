@@ -1,4 +1,4 @@
-"""A realistic demo network for the run command: about 200 contacts and a year of history."""
+"""The demo network: about 200 contacts and a year of history (followups.demo adds every other part)."""
 
 from __future__ import annotations
 

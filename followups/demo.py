@@ -27,7 +27,7 @@ from contacts.models import (
 )
 from contacts.services import set_introduced_by
 from netcrm.dates import week_starting
-from strategy.demo import seed_demo_strategy
+from strategy.demo import NOT_FOLLOWED_UP_EVENT, seed_demo_strategy
 from strategy.models import Event
 
 from . import services
@@ -72,8 +72,10 @@ def seed_demo(*, username: str, password: str, contacts: int = 200):
 
 
 def _network(user, start: int, count: int) -> list[Contact]:
-    """Contacts of the random network, by age, skipping those created at events."""
-    return list(Contact.objects.for_user(user).filter(met_at__isnull=True).order_by("pk")[start : start + count])
+    """Contacts of the network, by age, leaving out those met at the event still to follow up
+    (anything logged with them would follow it up)."""
+    network = Contact.objects.for_user(user).exclude(event_meetings__event__name=NOT_FOLLOWED_UP_EVENT)
+    return list(network.order_by("pk")[start : start + count])
 
 
 def _follow_up_the_autumn_social(user, today: datetime.date) -> None:
@@ -98,10 +100,10 @@ def _introductions(user) -> None:
         return
     people = _network(user, 0, 2 * len(INTRODUCTIONS))
     now = timezone.now()
-    for index, (days_ago, note) in enumerate(INTRODUCTIONS):
+    for (days_ago, note), first, second in zip(INTRODUCTIONS, people[::2], people[1::2], strict=False):
         introduce(
-            contact=people[2 * index],
-            introduced_to=people[2 * index + 1],
+            contact=first,
+            introduced_to=second,
             note=note,
             made_at=now - datetime.timedelta(days=days_ago),
         )
@@ -114,7 +116,7 @@ def _introductions(user) -> None:
 def _promises(user, today: datetime.date, zone) -> None:
     if Commitment.objects.for_user(user).filter(state=Commitment.State.OPEN).exists():
         return
-    for contact, (days_ahead, promise) in zip(_network(user, 20, len(PROMISES)), PROMISES, strict=True):
+    for contact, (days_ahead, promise) in zip(_network(user, 20, len(PROMISES)), PROMISES, strict=False):
         services.record_commitment(
             contact=contact, description=promise, due_on=today + datetime.timedelta(days=days_ahead), zone=zone
         )
@@ -125,7 +127,7 @@ def _help_received(user) -> None:
     if received.filter(contribution_direction=ContributionDirection.RECEIVED).exists():
         return
     now = timezone.now()
-    for contact, (days_ago, kind, summary) in zip(_network(user, 30, len(HELP_RECEIVED)), HELP_RECEIVED, strict=True):
+    for contact, (days_ago, kind, summary) in zip(_network(user, 30, len(HELP_RECEIVED)), HELP_RECEIVED, strict=False):
         services.log_interaction(
             contact=contact,
             occurred_at=now - datetime.timedelta(days=days_ago),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 from decimal import Decimal
 
 from contacts.models import Channel, Classification, Contact, ContributionKind
@@ -94,6 +95,7 @@ VENUES = [
     ),
 ]
 # Met at the November meetup five days ago and not contacted since: the event still to follow up.
+NOT_FOLLOWED_UP_EVENT = "Data Meetup: November"
 MET_IN_NOVEMBER = [("Rui", "Matos", "Tidewater Logistics"), ("Sofia", "Reis", "Orbit Media")]
 UPCOMING_EVENT = ("Data Meetup: December", 12, 2, "Meet two people working on data privacy.")
 
@@ -130,8 +132,9 @@ def _pick_purposes(user) -> None:
 
 
 def _venues_and_events(user, today: datetime.date, zone) -> None:
-    # People met at the older events are contacts the network already has, a few per event.
-    known = iter(Contact.objects.for_user(user).order_by("-pk")[:40])
+    # People met at the older events are contacts the network already has, a few per event
+    # (cycled, so a small demo network, ``seed_demo --contacts 5``, still works).
+    known = itertools.cycle(Contact.objects.for_user(user).order_by("-pk")[:40])
     prospects = Classification.objects.for_user(user).filter(name="Prospects").first()
     for demo in VENUES:
         venue = services.save_venue(
@@ -159,7 +162,7 @@ def _venues_and_events(user, today: datetime.date, zone) -> None:
                 ),
                 zone=zone,
             )
-            if name == "Data Meetup: November":
+            if name == NOT_FOLLOWED_UP_EVENT:
                 people = [
                     services.NewPerson(first, last, company, "", prospects) for first, last, company in MET_IN_NOVEMBER
                 ]
@@ -167,7 +170,7 @@ def _venues_and_events(user, today: datetime.date, zone) -> None:
             else:
                 # The forum brings one person per session; the October meetup fell one short of its goal.
                 met = 1 if demo.kind == Venue.Kind.FORUM else goal_people - (name == "Data Meetup: October")
-                people = [next(known) for _ in range(met)]
+                people = list({next(known) for _ in range(met)})
                 services.add_people_met(event=event, existing=people)
                 for person in people:  # where you first met them: the first event they were at
                     if not MetAt.objects.filter(contact=person).exists():
