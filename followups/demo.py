@@ -62,7 +62,7 @@ def seed_demo(*, username: str, password: str, contacts: int = 200):
     today = timezone.localdate(timezone=zone)
     ensure_upcoming_birthdays(user=user, today=today)
     seed_demo_strategy(user=user, today=today, zone=zone)
-    _follow_up_the_autumn_social(user, today)
+    _follow_up_the_autumn_social(user)
     _introductions(user)
     _promises(user, today, zone)
     _help_received(user)
@@ -78,7 +78,7 @@ def _network(user, start: int, count: int) -> list[Contact]:
     return list(network.order_by("pk")[start : start + count])
 
 
-def _follow_up_the_autumn_social(user, today: datetime.date) -> None:
+def _follow_up_the_autumn_social(user) -> None:
     """The Product Guild social was followed up two days later; the November meetup was not (yet)."""
     event = Event.objects.for_user(user).filter(name="Product Guild autumn social").first()
     if event is None:
