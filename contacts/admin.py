@@ -137,7 +137,7 @@ class ContactAdmin(ImportExportModelAdmin, OwnedAdmin):
         "created_at",
     )
     search_fields = ("first_name", "last_name", "company", "emails__address", "tags__name")
-    autocomplete_fields = ("classification", "tags")
+    autocomplete_fields = ("classification", "tags", "introduced_by")  # no select of every contact
     list_select_related = ("classification",)
     inlines = [ContactEmailInline, ContactPhoneInline, OccasionInline]
     readonly_fields = ("last_interaction_at", "next_due_at", "overdue_at", "created_at", "updated_at")

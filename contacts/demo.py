@@ -1,4 +1,4 @@
-"""A realistic demo network for the run command: about 200 contacts and a year of history."""
+"""The demo network: about 200 contacts and a year of history (followups.demo adds every other part)."""
 
 from __future__ import annotations
 
@@ -128,6 +128,16 @@ SUMMARIES = [
     ("Video call: advice on pricing", "Send the pricing template"),
 ]
 TAGS = ["conference", "alumni", "investor", "speaker", "local", "mentor"]
+# About one interaction in four carries help, in both directions. Introductions you make are
+# recorded as such (followups.demo), so the random history gives none, only receives them.
+CONTRIBUTIONS = [("", "")] * 18 + [
+    ("given", "advice"),
+    ("given", "resource"),
+    ("given", "referral"),
+    ("received", "advice"),
+    ("received", "referral"),
+    ("received", "introduction"),
+]
 
 
 @transaction.atomic
@@ -181,7 +191,7 @@ def seed_demo_network(*, username: str, password: str, contacts: int = 200, seed
         ages = [rng.randint(0, int(cadence * 1.4))] + [rng.randint(0, 365) for _ in range(rng.choice([0, 1, 2, 4]))]
         for age_days in ages:
             summary, next_step = rng.choice(SUMMARIES)
-            contribution = rng.choice([("", ""), ("", ""), ("", ""), ("given", "introduction"), ("received", "advice")])
+            contribution = rng.choice(CONTRIBUTIONS)
             interactions.append(
                 Interaction(
                     owner=user,
@@ -197,3 +207,35 @@ def seed_demo_network(*, username: str, password: str, contacts: int = 200, seed
     Interaction.objects.bulk_create(interactions)
     refresh_cadence(Contact.objects.for_user(user))
     return user
+
+
+# Days from today of the demo's coming birthdays, and the (leap) years they were born in, so a
+# birthday that falls on 29 February is still a real date.
+BIRTHDAYS_IN_DAYS = (2, 6, 11)
+BIRTHDAYS_LATER_IN_DAYS = (45, 120, 200, 300)
+BIRTH_YEARS = (1984, 1988, 1992)
+BIRTHDAY_HORIZON_DAYS = 14
+
+
+def _born(today: datetime.date, days_ahead: int, index: int) -> datetime.date:
+    day = today + datetime.timedelta(days=days_ahead)
+    return datetime.date(BIRTH_YEARS[index % len(BIRTH_YEARS)], day.month, day.day)
+
+
+def ensure_upcoming_birthdays(*, user, today: datetime.date) -> int:
+    """Give a few of the demo's closest contacts birthdays in the next two weeks (and a few later in
+    the year), unless someone already has one coming up. Returns how many birthdays it set."""
+    coming = {
+        (day.month, day.day) for day in (today + datetime.timedelta(days=n) for n in range(BIRTHDAY_HORIZON_DAYS))
+    }
+    with_birthdays = Contact.objects.for_user(user).filter(birthday__isnull=False).values_list("birthday", flat=True)
+    if any((born.month, born.day) in coming for born in with_birthdays):
+        return 0
+    close = Contact.objects.for_user(user).filter(birthday__isnull=True).order_by("classification__display_order", "pk")
+    chosen = list(close[: len(BIRTHDAYS_IN_DAYS) + len(BIRTHDAYS_LATER_IN_DAYS)])
+    for index, (contact, days_ahead) in enumerate(
+        zip(chosen, BIRTHDAYS_IN_DAYS + BIRTHDAYS_LATER_IN_DAYS, strict=False)
+    ):
+        contact.birthday = _born(today, days_ahead, index)
+    Contact.objects.bulk_update(chosen, ["birthday"])
+    return len(chosen)

@@ -369,3 +369,35 @@ class BulkActionForm(forms.Form):
             filters.pop("sort")
             return selectors.contacts_matching(owner=self.owner, **filters)
         return Contact.objects.for_user(self.owner).filter(pk__in=self.cleaned_data["contact"])
+
+
+class PickedContactField(forms.ModelChoiceField):
+    """One of the owner's contacts, picked from a bounded list of search matches (radio buttons
+    the page renders); an id of anyone else's contact is refused like a made-up one."""
+
+    def __init__(self, *, owner, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": "Pick one of your contacts (search for them by name)."})
+        super().__init__(queryset=Contact.objects.for_user(owner), widget=forms.HiddenInput, **kwargs)
+
+
+class IntroducedByForm(forms.Form):
+    """Who introduced you to a contact, picked from the matches; or ``nobody`` to clear it."""
+
+    nobody = forms.BooleanField(required=False)
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["introduced_by"] = PickedContactField(
+            owner=owner,
+            required=False,
+            label="Introduced by",
+            error_messages={"invalid_choice": "Pick one of your contacts (search for them by name)."},
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("nobody") and cleaned.get("introduced_by") is None:
+            raise ValidationError("Pick the person who introduced you (search for them by name).")
+        if cleaned.get("nobody"):
+            cleaned["introduced_by"] = None
+        return cleaned

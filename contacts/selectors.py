@@ -145,14 +145,49 @@ def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
 
 def contact_for_page(*, owner, pk) -> Contact:
     return get_owned_or_404(
-        Contact.objects.select_related("classification").prefetch_related("tags", "emails", "phones", "occasions"),
+        Contact.objects.select_related("classification", "introduced_by").prefetch_related(
+            "tags", "emails", "phones", "occasions"
+        ),
         owner,
         pk=pk,
     )
 
 
 def timeline(*, contact: Contact, limit: int = 100) -> list[Interaction]:
-    return list(contact.interactions.all()[:limit])
+    """The newest interactions, each introduction with both its people (one query)."""
+    with_people = contact.interactions.select_related("introduction__introduced", "introduction__introduced_to")
+    return list(with_people[:limit])
+
+
+# A contact's page lists this many of the people they introduced you to, then counts the rest.
+INTRODUCED_SHOWN = 10
+
+
+def introduced_by_contact(*, contact: Contact) -> tuple[list[Contact], int]:
+    """The first people ``contact`` introduced you to, by name, and how many there are in all
+    (one query: the total rides along on each row)."""
+    introduced = (
+        Contact.objects.filter(owner_id=contact.owner_id, introduced_by=contact)
+        .annotate(introduced_total=models.Window(Count("pk")))
+        .order_by("last_name", "first_name", "pk")
+    )
+    shown = list(introduced[:INTRODUCED_SHOWN])
+    return shown, shown[0].introduced_total if shown else 0
+
+
+# A picker shows at most this many matches; the person refines the search for others.
+PICKER_MATCHES = 10
+
+
+def contacts_to_pick(*, owner, search: str, excluding: Contact) -> list[Contact]:
+    """Up to ``PICKER_MATCHES`` of the owner's contacts matching ``search``, without ``excluding``
+    (you introduce someone to another person, not to themselves). Nothing for an empty search."""
+    if not search.strip():
+        return []
+    matches = Contact.objects.for_user(owner).search(search, owner=owner).exclude(pk=excluding.pk)
+    by_name = ("last_name", "first_name", "pk")
+    matches = matches.order_by("-search_rank", *by_name) if is_ranked(matches) else matches.order_by(*by_name)
+    return list(matches.select_related("classification")[:PICKER_MATCHES])
 
 
 def classifications_with_counts(*, owner) -> QuerySet[Classification]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, QuerySet, Value
 from django.db.models.functions import Lower
@@ -22,6 +23,7 @@ from .models import (
     ContactPhone,
     Interaction,
     InteractionKind,
+    Introduction,
     Occasion,
     Tag,
 )
@@ -82,6 +84,7 @@ def log_interaction(
     next_step: str = "",
     contribution_direction: str = "",
     contribution_kind: str = "",
+    introduction: Introduction | None = None,
 ) -> Interaction:
     """Record an interaction and move the contact's ``last_interaction_at`` forward."""
     interaction = Interaction.objects.create(
@@ -94,10 +97,28 @@ def log_interaction(
         next_step=next_step,
         contribution_direction=contribution_direction,
         contribution_kind=contribution_kind,
+        introduction=introduction,
     )
     refresh_cadence(Contact.objects.filter(pk=contact.pk))
     contact.refresh_from_db(fields=["last_interaction_at", "next_due_at"])
     return interaction
+
+
+def check_pair(*, contact: Contact, other: Contact, field: str, what: str) -> None:
+    """Refuse pairing a contact with itself or with someone of another owner, naming ``field``."""
+    if other.pk == contact.pk:
+        raise ValidationError({field: f"{contact} cannot be {what} themselves; pick someone else."})
+    if other.owner_id != contact.owner_id:
+        raise ValidationError({field: "Pick one of your own contacts."})
+
+
+def set_introduced_by(*, contact: Contact, introducer: Contact | None) -> Contact:
+    """Record who introduced you to ``contact`` (None: nobody, or not known)."""
+    if introducer is not None:
+        check_pair(contact=contact, other=introducer, field="introduced_by", what="introduced by")
+    Contact.objects.filter(pk=contact.pk).update(introduced_by=introducer, updated_at=timezone.now())
+    contact.introduced_by = introducer
+    return contact
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),
+    path("<int:pk>/introduced-by/", views.contact_introduced_by, name="introduced_by"),
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
     path("interactions/<int:pk>/delete/", views.interaction_delete, name="interaction_delete"),
     path("classifications/", views.classification_list, name="classification_list"),

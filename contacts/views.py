@@ -1,6 +1,7 @@
 """Contact, interaction and classification pages. Thin: scope to the owner, bind, call a service."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from .forms import (
     ContactListFilterForm,
     DeleteClassificationForm,
     InteractionForm,
+    IntroducedByForm,
 )
 from .models import Classification, Contact, Interaction
 from .occasion_forms import occasion_formset, save_contact_and_occasions
@@ -98,6 +100,7 @@ def contact_bulk(request):
 def contact_detail(request, pk):
     contact = selectors.contact_for_page(owner=request.user, pk=pk)
     interactions = selectors.timeline(contact=contact)
+    introduced, introduced_count = selectors.introduced_by_contact(contact=contact)
     return render(
         request,
         "contacts/contact_detail.html",
@@ -108,8 +111,36 @@ def contact_detail(request, pk):
             "day": selectors.StatusBounds.of(),
             "interaction_form": InteractionForm(owner=request.user, contact=contact),
             # The form posts to followups:log_interaction, which also settles reminders.
+            "introduced": introduced,
+            "introduced_count": introduced_count,
+            "introduced_more": introduced_count - len(introduced),
         },
     )
+
+
+def contact_introduced_by(request, pk):
+    """Pick who introduced you to this contact: search, tick one of the matches, save."""
+    contact = get_owned_or_404(Contact.objects.select_related("introduced_by"), request.user, pk=pk)
+    form = IntroducedByForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        introducer = form.cleaned_data["introduced_by"]
+        try:
+            services.set_introduced_by(contact=contact, introducer=introducer)
+        except ValidationError as error:
+            form.add_error(None, error.message_dict["introduced_by"])
+        else:
+            text = f"{introducer} introduced you to {contact}." if introducer else f"No introducer for {contact}."
+            messages.success(request, text)
+            return redirect(contact)
+    search = request.GET.get("q", "")[:100]
+    context = {
+        "contact": contact,
+        "form": form,
+        "search": search,
+        "matches": selectors.contacts_to_pick(owner=request.user, search=search, excluding=contact),
+        "max_matches": selectors.PICKER_MATCHES,
+    }
+    return render(request, "contacts/introduced_by.html", context, status=422 if form.errors else 200)
 
 
 def contact_create(request):

@@ -4,6 +4,7 @@ from .board import urls as board
 from .calendar import urls as calendar
 from .dashboard import urls as dashboard
 from .digest import urls as digest
+from .introductions import urls as introductions
 from .preferences import urls as preferences
 
 app_name = "followups"
@@ -14,4 +15,5 @@ urlpatterns = [
     *preferences.urlpatterns,
     *calendar.urlpatterns,
     *digest.urlpatterns,
+    *introductions.urlpatterns,
 ]

@@ -129,6 +129,27 @@ class ContactPurposesForm(forms.Form):
         self.fields["purposes"].queryset = Purpose.objects.for_user(owner)
 
 
+class MetAtForm(forms.Form):
+    """Where you met a contact: ``venue:<id>``, ``event:<id>`` or empty (not at a venue or event)."""
+
+    place = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_place(self) -> dict:
+        value = self.cleaned_data["place"].strip()
+        if not value:
+            return {}
+        kind, _, raw_id = value.partition(":")
+        model = {"venue": Venue, "event": Event}.get(kind)
+        found = model.objects.for_user(self.owner).filter(pk=raw_id).first() if model and raw_id.isdigit() else None
+        if found is None:
+            raise ValidationError("Pick one of your venues or events.")
+        return {kind: found}
+
+
 class VenueForm(OwnedModelForm):
     hours_spent = forms.DecimalField(
         label="Hours spent", initial=0, help_text="All the time it took: travel, the events, online time."

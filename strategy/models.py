@@ -254,3 +254,31 @@ class PersonMet(models.Model):
 
     def __str__(self):
         return f"{self.contact} at {self.event}"
+
+
+class MetAt(models.Model):
+    """How you met a contact, as a venue or an event of yours (the contact's free-text “how we
+    met” stays as it is). Lives here, not on Contact: contacts knows nothing of venues."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="met_at")
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.CASCADE, related_name="first_met")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="first_met")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "where you met"
+        verbose_name_plural = "where you met"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(venue__isnull=True, event__isnull=False)
+                | models.Q(venue__isnull=False, event__isnull=True),
+                name="met_at_a_venue_or_an_event",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contact} met at {self.event or self.venue}"
+
+    @property
+    def place(self) -> Event | Venue:
+        return self.event or self.venue

@@ -14,7 +14,7 @@ from contacts.cadence import refresh_cadence
 from contacts.models import Classification, Contact, ContactEmail
 from netcrm.dates import start_of_local_day
 
-from .models import STANDARD_PURPOSES, Event, PersonMet, Plan, Purpose, Venue
+from .models import STANDARD_PURPOSES, Event, MetAt, PersonMet, Plan, Purpose, Venue
 
 # A person met is followed up within this many days after the event (item 6 of the issue).
 FOLLOW_UP_WITHIN_DAYS = 2
@@ -152,6 +152,8 @@ def add_people_met(
     )
     # Bulk inserts skip save(): bring the new contacts' due moments up to date in one UPDATE.
     refresh_cadence(Contact.objects.filter(pk__in=[c.pk for c in created]))
+    # A new contact was first met here; an existing one keeps where you first met them.
+    MetAt.objects.bulk_create(MetAt(contact=contact, event=event) for contact in created)
 
     already = set(event.meetings.values_list("contact_id", flat=True))
     added = [c for c in [*created, *existing] if c.pk not in already]
@@ -165,3 +167,18 @@ def add_people_met(
 def remove_person_met(*, event: Event, contact: Contact) -> None:
     """Unlink a contact from an event; the contact itself stays in the network."""
     PersonMet.objects.filter(event=event, contact=contact).delete()
+
+
+def set_met_at(*, contact: Contact, venue: Venue | None = None, event: Event | None = None) -> MetAt | None:
+    """Record where you met ``contact``: one of the owner's venues or events, or neither (the
+    link is removed). Refuses both at once, and a venue or event of another owner."""
+    if venue is not None and event is not None:
+        raise ValidationError({"place": "Pick a venue or an event, not both."})
+    place = venue or event
+    if place is None:
+        MetAt.objects.filter(contact=contact).delete()
+        return None
+    if place.owner_id != contact.owner_id:
+        raise ValidationError({"place": "Pick one of your own venues or events."})
+    met_at, _ = MetAt.objects.update_or_create(contact=contact, defaults={"venue": venue, "event": event})
+    return met_at

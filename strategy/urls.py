@@ -13,6 +13,7 @@ urlpatterns = [
     path("purposes/<int:pk>/delete/", views.purpose_delete, name="purpose_delete"),
     path("purposes/<int:pk>/contacts/", views.purpose_contacts, name="purpose_contacts"),
     path("contacts/<int:contact_pk>/purposes/", views.contact_purposes, name="contact_purposes"),
+    path("contacts/<int:contact_pk>/met-at/", views.contact_met_at, name="contact_met_at"),
     path("venues/", views.venue_list, name="venue_list"),
     path("venues/new/", views.venue_create, name="venue_create"),
     path("venues/<int:pk>/", views.venue_detail, name="venue_detail"),

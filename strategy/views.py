@@ -21,6 +21,7 @@ from .forms import (
     ContactPurposesForm,
     EventForm,
     ExistingPeopleForm,
+    MetAtForm,
     NewPeopleFormSet,
     PlanForm,
     VenueForm,
@@ -127,6 +128,18 @@ def contact_purposes(request, contact_pk):
         messages.success(request, f"Saved the purposes {contact} serves.")
     else:
         messages.error(request, "Pick purposes from your own list.")
+    return redirect(contact)
+
+
+@require_POST
+def contact_met_at(request, contact_pk):
+    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
+    form = MetAtForm(request.POST, owner=request.user)
+    if form.is_valid():
+        met_at = services.set_met_at(contact=contact, **form.cleaned_data["place"])
+        messages.success(request, f"You met {contact} at {met_at.place}." if met_at else f"Saved for {contact}.")
+    else:
+        messages.error(request, " ".join(form.errors["place"]))
     return redirect(contact)
 
 
@@ -277,5 +290,6 @@ def ledger(request):
             "months": selectors.ledger_by_month(owner=request.user, zone=zone),
             "kinds": selectors.ledger_by_kind(owner=request.user),
             "contacts": selectors.ledger_by_contact(owner=request.user)[:LEDGER_CONTACTS],
+            "introductions": selectors.introduction_counts(owner=request.user),
         },
     )

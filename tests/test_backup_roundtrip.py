@@ -16,7 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.cadence import refresh_cadence
-from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Occasion, Tag
+from contacts.models import (
+    Classification,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    Introduction,
+    Occasion,
+    Tag,
+)
 from contacts.services import add_occasion, create_starter_classifications
 from followups.digest.schedule import next_slot
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
@@ -29,7 +38,7 @@ from followups.services import (
     save_preferences,
     skip_today,
 )
-from strategy.models import Event, PersonMet, Plan, Purpose, Venue
+from strategy.models import Event, MetAt, PersonMet, Plan, Purpose, Venue
 from strategy.services import add_purposes, plan_for, set_contact_purposes
 from transfer.backup import SECTIONS, backup, backup_json
 from transfer.restore import RestoreError, restore_backup
@@ -43,15 +52,20 @@ pytestmark = pytest.mark.django_db
 # Models a backup covers, by section; a model added to an app must be listed here (or in
 # NOT_BACKED_UP with the reason), so nothing a user owns is silently left out of backups.
 COVERED = {
-    "contacts": [Classification, Tag, Contact, ContactEmail, ContactPhone, Occasion, Interaction],
-    "strategy": [Plan, Purpose, Venue, Event, PersonMet],
+    "contacts": [Classification, Tag, Contact, ContactEmail, ContactPhone, Occasion, Introduction, Interaction],
+    "strategy": [Plan, Purpose, Venue, Event, PersonMet, MetAt],
     "followups": [FollowupPreferences, Commitment, Reminder, WeekPlanEntry, OutreachSkip, DigestLog],
 }
 NOT_BACKED_UP = {"contacts.importjob": "an upload on its way in, not the user's network"}
 # Fields a restore recomputes rather than copies (transfer.backup.PREFERENCES_DERIVED); checked apart.
 RECOMPUTED = {FollowupPreferences: {"next_digest_at", "calendar_token"}}  # recomputed / a secret, never copied
 # How a model's rows are found by their owner, when they have no owner column of their own.
-OWNER_PATH = {ContactEmail: "contact__owner", ContactPhone: "contact__owner", PersonMet: "event__owner"}
+OWNER_PATH = {
+    ContactEmail: "contact__owner",
+    ContactPhone: "contact__owner",
+    PersonMet: "event__owner",
+    MetAt: "contact__owner",
+}
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
@@ -104,6 +118,17 @@ def rich_network(owner, stranger):
     InteractionFactory(contact=ada, occurred_at=moment(3), kind="email", summary="Sent the paper", next_step="")
     InteractionFactory(contact=mum, occurred_at=moment(100), kind="meeting", summary="Sunday lunch",
                        contribution_direction="received", contribution_kind="advice")  # fmt: skip
+    # Ada's "given: introduction" is one half of an introduction of Ada to Mum; Ada introduced No.
+    introduction = Introduction.objects.create(
+        owner=owner,
+        introduced=ada,
+        introduced_to=mum,
+        note="Both love engines",
+        made_at=moment(20),
+        created_at=moment(20),
+    )
+    Interaction.objects.filter(contact=ada, summary="Talked engines").update(introduction=introduction)
+    Contact.objects.filter(pk=loner.pk).update(introduced_by=ada)
     Contact.objects.filter(pk=ada.pk).update(updated_at=moment(2))
     Interaction.objects.filter(contact=mum).update(created_at=moment(99))
     refresh_cadence(Contact.objects.all())
@@ -163,6 +188,8 @@ def _strategy(owner, ada, mum, loner):
     PersonMetFactory(event=meetup, contact=ada, created_at=moment(258))
     PersonMetFactory(event=meetup, contact=loner, created_at=moment(257))
     PersonMetFactory(event=dinner, contact=ada, created_at=moment(199))
+    MetAt.objects.create(contact=loner, event=meetup, created_at=moment(257))
+    MetAt.objects.create(contact=mum, venue=pydata, created_at=moment(250))
 
 
 def _followups(owner, ada, mum, loner):
@@ -222,6 +249,8 @@ def natural(value):
         return ("venue", value.name, value.created_at)
     if isinstance(value, Event):
         return ("event", value.name, value.held_on, value.created_at)
+    if isinstance(value, Introduction):
+        return ("introduction", natural(value.introduced), natural(value.introduced_to), value.made_at)
     if isinstance(value, Commitment):
         return ("commitment", natural(value.contact), value.description, value.created_at)
     if isinstance(value, Occasion):
@@ -342,7 +371,10 @@ def test_the_backup_takes_the_same_few_queries_whatever_the_number_of_rows(owner
         )
         ReminderFactory(contact=ada, kind=Reminder.Kind.PROMISE, commitment=commitment, state=Reminder.State.DONE)
         WeekPlanEntry.objects.create(owner=owner, contact=ada, week_starting=datetime.date(2026, 1, 5 + 7 * n))
-    assert queries() == few <= 20
+        other = ContactFactory(owner=owner, first_name=f"More {n}", introduced_by=ada)
+        Introduction.objects.create(owner=owner, introduced=ada, introduced_to=other)
+        MetAt.objects.create(contact=other, event=event)
+    assert queries() == few <= 22  # one query per list; introductions and where-met added one each
 
 
 def test_a_restore_keeps_the_digest_weeks_the_account_already_has(owner, rich_network):

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from contacts.models import Introduction
 from strategy import selectors
 
 from .factories import ContactFactory, InteractionFactory, UserFactory
@@ -99,9 +100,13 @@ def test_an_empty_ledger_explains_how_to_fill_it(owner_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [3, 60])
 def test_the_ledger_page_queries_do_not_grow(owner_client, owner, size, django_assert_num_queries):
+    introducer = ContactFactory(owner=owner)
     for _ in range(size):
-        contribution(ContactFactory(owner=owner), "given")
+        contribution(ContactFactory(owner=owner, introduced_by=introducer), "given")
+        Introduction.objects.create(owner=owner, introduced=introducer, introduced_to=ContactFactory(owner=owner))
     owner_client.get(reverse("home"))
-    with django_assert_num_queries(6):  # session, user, totals, by month, by kind, by contact
+    # session, user, totals, by month, by kind, by contact, introductions made, received, top introducers
+    with django_assert_num_queries(9):
         response = owner_client.get(reverse("strategy:ledger"))
     assert response.context["totals"].given == size
+    assert response.context["introductions"].made == response.context["introductions"].received == size

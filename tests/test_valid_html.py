@@ -105,6 +105,8 @@ def main_pages() -> tuple[dict[str, str], dict[str, str]]:
         "contact": objects["contact"].get_absolute_url(),
         "contact-new": reverse("contacts:create"),
         "contact-edit": reverse("contacts:edit", args=[objects["contact"].pk]),
+        "introduce": reverse("followups:introduce", args=[objects["contact"].pk]) + "?q=a",
+        "introduced-by": reverse("contacts:introduced_by", args=[objects["contact"].pk]) + "?q=a",
         "classifications": reverse("contacts:classification_list"),
         "followups": reverse("followups:board"),
         "followups-unclassified": reverse("followups:board") + "?classification=none",

@@ -11,12 +11,7 @@ so a later one can point at rows of an earlier one through ``refs`` (e.g. an eve
 contacts met): the dump gives every row a stable reference (``refs.ref("contact", pk)``)
 and the restore maps it back to the new primary key (``refs.pk("contact", ref)``).
 
-The sections are "contacts" (classifications, tags, contacts with their emails and phones,
-their important dates, interactions), "strategy" (plan, purposes with the contacts they serve, venues, events, people
-met) and "followups" (preferences, commitments, reminders, week plan, outreach skips, digest
-logs). Rows something points at carry a ``"ref"``: contacts, interactions (a reminder's
-``resolved_by``), occasions (a date reminder's), venues, events, commitments. Adding the
-section of another app takes a few lines, e.g.::
+from contacts.models import Classification, Contact, Interaction, Introduction, Occasion, Tag
 
     # backup.py
     @section("notes")
@@ -47,9 +42,9 @@ from collections.abc import Callable
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from contacts.models import Classification, Contact, Interaction, Occasion, Tag
+from contacts.models import Classification, Contact, Interaction, Introduction, Occasion, Tag
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
-from strategy.models import Event, PersonMet, Plan, Purpose, Venue
+from strategy.models import Event, MetAt, PersonMet, Plan, Purpose, Venue
 
 BACKUP_FORMAT = "netcrm-backup"
 BACKUP_VERSION = 1
@@ -118,12 +113,14 @@ def dump_contacts(owner, refs: Refs) -> dict:
                 "ref": refs.ref("contact", contact.pk),
                 **plain_fields(contact, exclude=CONTACT_DERIVED),
                 "classification": contact.classification.name if contact.classification_id else None,
+                "introduced_by": refs.ref_or_none("contact", contact.introduced_by_id),
                 "tags": sorted(tag.name for tag in contact.tags.all()),
                 "emails": [email.address for email in contact.emails.all()],
                 "phones": [phone.number for phone in contact.phones.all()],
             }
         )
     interactions = Interaction.objects.for_user(owner).order_by("occurred_at", "pk")
+    introductions = Introduction.objects.for_user(owner).order_by("made_at", "pk")
     return {
         "classifications": [plain_fields(c) for c in Classification.objects.for_user(owner)],
         "tags": [plain_fields(t) for t in Tag.objects.for_user(owner)],
@@ -136,8 +133,22 @@ def dump_contacts(owner, refs: Refs) -> dict:
         ],
         # "ref" lets a later section point at an interaction (a reminder resolved by it);
         # a backup without it still restores (nothing can point at its interactions then).
+        "introductions": [
+            {
+                "ref": refs.ref("introduction", i.pk),
+                "introduced": refs.ref("contact", i.introduced_id),
+                "introduced_to": refs.ref("contact", i.introduced_to_id),
+                **plain_fields(i),
+            }
+            for i in introductions
+        ],
         "interactions": [
-            {"ref": refs.ref("interaction", i.pk), "contact": refs.ref("contact", i.contact_id), **plain_fields(i)}
+            {
+                "ref": refs.ref("interaction", i.pk),
+                "contact": refs.ref("contact", i.contact_id),
+                "introduction": refs.ref_or_none("introduction", i.introduction_id),
+                **plain_fields(i),
+            }
             for i in interactions.iterator(chunk_size=2000)
         ],
     }
@@ -174,6 +185,15 @@ def dump_strategy(owner, refs: Refs) -> dict:
         "people_met": [
             {"event": refs.ref("event", m.event_id), "contact": refs.ref("contact", m.contact_id), **plain_fields(m)}
             for m in people_met
+        ],
+        "met_at": [
+            {
+                "contact": refs.ref("contact", m.contact_id),
+                "venue": refs.ref_or_none("venue", m.venue_id),
+                "event": refs.ref_or_none("event", m.event_id),
+                **plain_fields(m),
+            }
+            for m in MetAt.objects.filter(contact__owner=owner).order_by("created_at", "pk")
         ],
     }
 

@@ -10,9 +10,9 @@ import re
 from django.conf import settings
 from django.db import IntegrityError
 
-from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Tag
+from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Introduction, Tag
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
-from strategy.models import Event, PersonMet, Plan, Purpose, Venue
+from strategy.models import Event, MetAt, PersonMet, Plan, Purpose, Venue
 
 from .backup import BACKUP_FORMAT, BACKUP_VERSION, SECTIONS
 
@@ -90,6 +90,7 @@ LIST_OF_TABLE = {
         (ContactEmail, ("contacts", "emails of contacts")),
         (ContactPhone, ("contacts", "phones of contacts")),
         (Contact.tags.through, ("contacts", "tags of contacts")),
+        (Introduction, ("contacts", "introductions")),
         (Interaction, ("contacts", "interactions")),
         (Plan, ("strategy", "plan")),
         (Purpose, ("strategy", "purposes")),
@@ -97,6 +98,7 @@ LIST_OF_TABLE = {
         (Venue, ("strategy", "venues")),
         (Event, ("strategy", "events")),
         (PersonMet, ("strategy", "people_met")),
+        (MetAt, ("strategy", "where contacts were met")),
         (FollowupPreferences, ("followups", "preferences")),
         (Commitment, ("followups", "commitments")),
         (Reminder, ("followups", "reminders")),

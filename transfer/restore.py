@@ -20,10 +20,19 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
 from contacts.cadence import refresh_cadence
-from contacts.models import Classification, Contact, ContactEmail, ContactPhone, Interaction, Occasion, Tag
+from contacts.models import (
+    Classification,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    Introduction,
+    Occasion,
+    Tag,
+)
 from followups.digest.schedule import reschedule
 from followups.models import Commitment, DigestLog, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
-from strategy.models import Event, PersonMet, Plan, Purpose, Venue
+from strategy.models import Event, MetAt, PersonMet, Plan, Purpose, Venue
 
 from .backup import CONTACT_DERIVED, PREFERENCES_DERIVED, SECTIONS, Refs
 from .backup_file import RestoreError, explain_contradiction, item_counts, read_backup
@@ -180,6 +189,34 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
     ContactEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
     ContactPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+    # Who introduced whom points between contacts, so it is set once they all exist.
+    introduced = []
+    for i, (item, contact) in enumerate(zip(items, created_contacts, strict=True)):
+        introducer_id = _pointed(refs, "contact", item, "introduced_by", where=f"contacts[{i}]", optional=True)
+        if introducer_id is not None:
+            contact.introduced_by_id = introducer_id
+            introduced.append(contact)
+    Contact.objects.bulk_update(introduced, ["introduced_by"], batch_size=BATCH_SIZE)
+
+    introduction_items = [
+        _object(item, f"introductions[{i}]") for i, item in enumerate(_list(data, "introductions", "contacts"))
+    ]
+    introductions = []
+    for i, item in enumerate(introduction_items):
+        where = f"introductions[{i}]"
+        pair = {key: _pointed(refs, "contact", item, key, where=where) for key in ("introduced", "introduced_to")}
+        introductions.append(
+            build(
+                Introduction,
+                item,
+                where=where,
+                owner=owner,
+                introduced_id=pair["introduced"],
+                introduced_to_id=pair["introduced_to"],
+            )
+        )
+    introductions = Introduction.objects.bulk_create(introductions, batch_size=BATCH_SIZE)
+    _remember(refs, "introduction", introduction_items, introductions)
 
     occasion_items = [_object(item, f"occasions[{i}]") for i, item in enumerate(_list(data, "occasions", "contacts"))]
     occasions = Occasion.objects.bulk_create(
@@ -197,7 +234,10 @@ def restore_contacts(owner, data: dict, refs: Refs) -> dict:
             contact_id = refs.pk("contact", str(item.get("contact")))
         except (KeyError, AttributeError):
             raise RestoreError(f"{where}: its contact is not in the backup.")
-        interactions.append(build(Interaction, item, where=where, owner=owner, contact_id=contact_id))
+        introduction_id = _pointed(refs, "introduction", item, "introduction", where=where, optional=True)
+        interactions.append(
+            build(Interaction, item, where=where, owner=owner, contact_id=contact_id, introduction_id=introduction_id)
+        )
     created_interactions = _bulk_create_keeping(Interaction, interactions, "created_at")
     _remember(refs, "interaction", _list(data, "interactions", "contacts"), created_interactions)
     refresh_cadence(Contact.objects.for_user(owner))
@@ -254,6 +294,22 @@ def restore_strategy(owner, data: dict, refs: Refs) -> dict:
         contact_id = _pointed(refs, "contact", item, "contact", where=where)
         people_met.append(build(PersonMet, item, where=where, event_id=event_id, contact_id=contact_id))
     PersonMet.objects.bulk_create(people_met, batch_size=BATCH_SIZE)
+
+    met_at = []
+    for i, item in enumerate(_list(data, "met_at", "strategy")):
+        where = f"met_at[{i}]"
+        item = _object(item, where)
+        met_at.append(
+            build(
+                MetAt,
+                item,
+                where=where,
+                contact_id=_pointed(refs, "contact", item, "contact", where=where),
+                venue_id=_pointed(refs, "venue", item, "venue", where=where, optional=True),
+                event_id=_pointed(refs, "event", item, "event", where=where, optional=True),
+            )
+        )
+    MetAt.objects.bulk_create(met_at, batch_size=BATCH_SIZE)
     return {"purposes": len(purposes), "venues": len(venues), "events": len(events), "people_met": len(people_met)}
 
 

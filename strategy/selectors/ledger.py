@@ -14,6 +14,7 @@ from contacts.models import (
     ContributionDirection,
     ContributionKind,
     Interaction,
+    Introduction,
 )
 from netcrm.dates import start_of_local_day
 
@@ -126,4 +127,35 @@ def ledger_by_contact(*, owner) -> QuerySet[Contact]:
         .annotate(exchanged=F("given") + F("received"), balance=F("given") - F("received"))
         .select_related("classification")
         .order_by("-exchanged", "last_name", "first_name", "pk")
+    )
+
+
+# --- introductions ----------------------------------------------------------------------------
+
+TOP_INTRODUCERS = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class IntroductionCounts:
+    made: int  # "I introduced A to B", each counted once though it helped two people
+    received: int  # contacts someone in your network introduced you to
+    top_introducers: list[Contact]  # each annotated ``introduced_count``, most first
+
+    @property
+    def any(self) -> bool:
+        return bool(self.made or self.received)
+
+
+def introduction_counts(*, owner) -> IntroductionCounts:
+    """Introductions made and received, and who introduced you to the most people. Three queries."""
+    introducers = (
+        Contact.objects.for_user(owner)
+        .annotate(introduced_count=Count("introduced_contacts"))
+        .filter(introduced_count__gt=0)
+        .order_by("-introduced_count", "last_name", "first_name", "pk")
+    )
+    return IntroductionCounts(
+        made=Introduction.objects.for_user(owner).count(),
+        received=Contact.objects.for_user(owner).filter(introduced_by__isnull=False).count(),
+        top_introducers=list(introducers[:TOP_INTRODUCERS]),
     )

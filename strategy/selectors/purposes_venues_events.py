@@ -15,7 +15,16 @@ from contacts.models import (
 )
 from contacts.ownership import get_owned_or_404
 
-from ..models import ATTENDANCES_BEFORE_JUDGING, STANDARD_PURPOSES, Event, PersonMet, Purpose, Venue, YesNoUnknown
+from ..models import (
+    ATTENDANCES_BEFORE_JUDGING,
+    STANDARD_PURPOSES,
+    Event,
+    MetAt,
+    PersonMet,
+    Purpose,
+    Venue,
+    YesNoUnknown,
+)
 
 # --- purposes ---------------------------------------------------------------------------------
 
@@ -159,3 +168,20 @@ def contacts_not_met_at(*, event: Event, search: str, limit: int = 10) -> list[C
     met = PersonMet.objects.filter(event=event, contact=OuterRef("pk"))
     contacts = Contact.objects.filter(owner_id=event.owner_id).search(search).filter(~Exists(met))
     return list(contacts.select_related("classification")[:limit])
+
+
+# --- where you met a contact ------------------------------------------------------------------
+
+# The "where you met" picker offers this many venues (by name) and recent events at most.
+PLACES_TO_PICK = 30
+
+
+def where_met(*, contact: Contact) -> MetAt | None:
+    return MetAt.objects.select_related("venue", "event__venue").filter(contact=contact).first()
+
+
+def places_to_pick(*, owner) -> tuple[list[Venue], list[Event]]:
+    """The owner's venues and most recent events to pick where you met someone (two queries)."""
+    venues = list(Venue.objects.for_user(owner).only("pk", "name")[:PLACES_TO_PICK])
+    events = list(Event.objects.for_user(owner).only("pk", "name", "held_on")[:PLACES_TO_PICK])
+    return venues, events

@@ -9,9 +9,17 @@ register = template.Library()
 
 @register.inclusion_tag("strategy/includes/contact_card.html", takes_context=True)
 def contact_strategy(context, contact):
-    """The contact's givers-gain balance and the purposes they serve (two queries)."""
+    """The contact's givers-gain balance, the purposes they serve and where you met them (five
+    queries)."""
     purposes = list(selectors.purposes_for_contact(contact=contact))
+    venues, events = selectors.places_to_pick(owner=context["request"].user)
+    met_at = selectors.where_met(contact=contact)
+    if met_at and met_at.event and met_at.event not in events:  # an older event is still offered
+        events.append(met_at.event)
     return {
+        "met_at": met_at,
+        "venues": venues,
+        "events": events,
         "csrf_token": context.get("csrf_token"),
         "contact": contact,
         "ledger": selectors.contact_ledger(contact=contact),

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from contacts.demo import seed_demo_network
+from followups.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo user with a realistic network (idempotent) and print the login."
+    help = "Create the demo user with every part of netcrm filled (safe to run again) and print the login."
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="demo")
@@ -12,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--contacts", type=int, default=200)
 
     def handle(self, *args, username, password, contacts, **options):
-        seed_demo_network(username=username, password=password, contacts=contacts)
+        seed_demo(username=username, password=password, contacts=contacts)
         self.stdout.write(self.style.SUCCESS(f"Demo login: username={username} password={password}"))
