@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from netcrm.row_urls import row_url
+
 from .ownership import OwnedQuerySet
 from .search import search_contacts
 
@@ -164,7 +166,7 @@ class Contact(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("contacts:detail", args=[self.pk])
+        return row_url("contacts:detail", self.pk)  # every row of the lists links here
 
     @property
     def full_name(self) -> str:

@@ -17,6 +17,7 @@ from .forms import (
     ContactListFilterForm,
     DeleteClassificationForm,
     InteractionForm,
+    blank_interaction_form_html,
 )
 from .models import Classification, Contact, Interaction
 from .ownership import get_owned_or_404
@@ -104,7 +105,7 @@ def contact_detail(request, pk):
             "contact": contact,
             "latest": interactions[0] if interactions else None,
             "interactions": interactions,
-            "interaction_form": InteractionForm(owner=request.user, contact=contact),
+            "interaction_form": blank_interaction_form_html(owner=request.user),
             # The form posts to followups:log_interaction, which also settles reminders.
         },
     )
