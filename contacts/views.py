@@ -38,7 +38,10 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
     contacts = selectors.contacts_for_list(owner=request.user, bounds=bounds, **filters)
     if narrow is not None:
         contacts = narrow(contacts)
-    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    if filters["search"]:
+        page = selectors.search_results_page(contacts, request.GET.get("page"), per_page=CONTACTS_PER_PAGE)
+    else:
+        page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     query = filter_form.query_string()
     status_counts = selectors.status_counts(owner=request.user, bounds=bounds)
     context = {
