@@ -6,6 +6,7 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -225,6 +226,28 @@ class InteractionForm(OwnedModelForm):
         if occurred_at > timezone.now() + datetime.timedelta(days=1):
             raise ValidationError("An interaction cannot be in the future; plan it as a promise instead.")
         return occurred_at
+
+
+# The blank "log an interaction" form, rendered, per (default moment, time zone): see below.
+_blank_interaction_forms: dict[tuple[str, str], str] = {}
+
+
+def blank_interaction_form_html(*, owner) -> str:
+    """The contact page's empty "log an interaction" form, as HTML. It is the same on every
+    contact page but for its default moment (now, to the minute, in the active time zone), and
+    its layout is a fifth of the page's time, so each process renders it once per minute and
+    zone. Should the form ever offer choices of the owner's (a field with a queryset), it would
+    no longer be the same for everyone, and it is then rendered afresh each time."""
+    form = InteractionForm(owner=owner)
+    if any(isinstance(field, forms.ModelChoiceField) for field in form.fields.values()):
+        return render_crispy_form(form)
+    key = (form.initial["occurred_at"].isoformat(), str(timezone.get_current_timezone()))
+    html = _blank_interaction_forms.get(key)
+    if html is None:
+        if len(_blank_interaction_forms) >= 32:  # old minutes
+            _blank_interaction_forms.clear()
+        html = _blank_interaction_forms[key] = render_crispy_form(form)
+    return html
 
 
 class DeleteClassificationForm(forms.Form):

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from netcrm.row_urls import row_url
+
 # The import job lives in its own module (it is about uploads, not people); imported from here.
 from .import_job import ImportJob, ImportJobQuerySet, stalled_after  # noqa: F401
 from .ownership import OwnedQuerySet
@@ -220,7 +222,7 @@ class Contact(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("contacts:detail", args=[self.pk])
+        return row_url("contacts:detail", self.pk)  # every row of the lists links here
 
     @property
     def full_name(self) -> str:

@@ -110,10 +110,13 @@ def full_text_search(contacts: QuerySet, words: list[str], owner=None) -> QueryS
         contacts = contacts.filter(found)
     if any_word is None:
         return contacts.annotate(search_rank=Value(0.0, output_field=models.FloatField()))
+    # Asked of each matching contact's own interactions (a few, through the index on contact),
+    # not as another pass over all the owner's interactions: that pass is already in the filter.
+    said_to_them = _said(any_word, owner).filter(contact=models.OuterRef("pk"))
     return contacts.annotate(
         search_rank=SearchRank(document, any_word)
         + models.Case(
-            models.When(pk__in=_said(any_word, owner), then=Value(INTERACTION_MATCH_RANK)),
+            models.When(models.Exists(said_to_them), then=Value(INTERACTION_MATCH_RANK)),
             default=Value(0.0),
             output_field=models.FloatField(),
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
@@ -134,6 +135,40 @@ def contacts_for_list(*, owner, sort: str = "", **filters) -> QuerySet[Contact]:
     contacts = contacts_matching(owner=owner, **filters)
     sort = effective_sort(sort=sort, search=filters.get("search", ""))
     return contacts.order_by(*ordering(sort)).with_list_data()
+
+
+class _CountKnownPaginator(Paginator):
+    """A paginator told its count and one page's rows, which it does not read again."""
+
+    def __init__(self, object_list, per_page: int, *, count: int, number: int, rows: list):
+        super().__init__(object_list, per_page)
+        self.count = count  # takes the place of the cached property that would ask the database
+        self._known_page = (number, rows)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        known_number, rows = self._known_page
+        return self._get_page(rows, number, self) if number == known_number else super().page(number)
+
+
+def search_results_page(contacts: QuerySet[Contact], number, *, per_page: int) -> Page:
+    """``Paginator(contacts, per_page).get_page(number)`` for search results, in one query: the
+    page's rows carry the count of all matches (a window function), so the matches are not
+    searched for a second time only to be counted (a search ranks every match anyway; a plain
+    list is better counted apart, from an index). The count is asked apart only when the page
+    has no rows: nothing matches, or the page is past the end (then the last page is shown)."""
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as Paginator.get_page: anything but a number is the first page
+    if wanted < 1:
+        return Paginator(contacts, per_page).get_page(number)
+    start = (wanted - 1) * per_page
+    rows = list(contacts.annotate(matching_count=Window(Count("*")))[start : start + per_page])
+    if not rows:
+        return Paginator(contacts, per_page).get_page(number)
+    paginator = _CountKnownPaginator(contacts, per_page, count=rows[0].matching_count, number=wanted, rows=rows)
+    return paginator.page(wanted)
 
 
 def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:

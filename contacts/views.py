@@ -19,6 +19,7 @@ from .forms import (
     DeleteClassificationForm,
     InteractionForm,
     IntroducedByForm,
+    blank_interaction_form_html,
 )
 from .models import Classification, Contact, Interaction
 from .occasion_forms import occasion_formset, save_contact_and_occasions
@@ -40,7 +41,10 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
     contacts = selectors.contacts_for_list(owner=request.user, bounds=bounds, **filters)
     if narrow is not None:
         contacts = narrow(contacts)
-    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    if filters["search"]:
+        page = selectors.search_results_page(contacts, request.GET.get("page"), per_page=CONTACTS_PER_PAGE)
+    else:
+        page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     query = filter_form.query_string()
     status_counts = selectors.status_counts(owner=request.user, bounds=bounds)
     context = {
@@ -109,7 +113,7 @@ def contact_detail(request, pk):
             "latest": interactions[0] if interactions else None,
             "interactions": interactions,
             "day": selectors.StatusBounds.of(),
-            "interaction_form": InteractionForm(owner=request.user, contact=contact),
+            "interaction_form": blank_interaction_form_html(owner=request.user),
             # The form posts to followups:log_interaction, which also settles reminders.
             "introduced": introduced,
             "introduced_count": introduced_count,

@@ -7,7 +7,7 @@ from django.test import Client
 
 from bench.load.forms import read_form
 from bench.load.people import generate
-from bench.load.report import percentile, share_at_least
+from bench.load.report import Figures, percentile, share_at_least
 from contacts.models import Contact, Interaction
 
 
@@ -88,3 +88,19 @@ def test_percentiles_and_saturation_share():
     assert percentile(list(range(1, 101)), 0.95) == pytest.approx(95.05)
     # two requests overlap for 0.5 s of a 2 s span: with 2 workers, both busy a quarter of it
     assert share_at_least([(0, 1), (0.5, 2)], 2) == 0.25
+
+
+def test_the_baseline_page_taken_during_the_mix_is_counted_apart_from_the_mix():
+    samples = [["mix", "follow-ups", ms, True, "", 1.0] for ms in (40, 50, 60)]
+    samples += [["mix_baseline", "baseline: password change page", 20, True, "", 1.0]]
+    samples += [["baseline", "baseline: password change page", ms, True, "", 70.0] for ms in (5, 10)]
+    result = {"samples": samples, "logged_interactions": []}
+    figures = Figures.from_result(result, stored_markers=set(), workers=4)
+
+    assert figures.times("mix") == [40, 50, 60]
+    assert figures.mix_baseline_p95_ms == 20
+    assert figures.mix_baseline_ratio == pytest.approx(figures.p95_ms / 20)
+    assert figures.p95_ratio == pytest.approx(figures.p95_ms / figures.baseline_p95_ms)
+    assert figures.requests == 6
+    # in flight together during the mix: only with the baseline page are all four workers busy
+    assert figures.saturated["mix"] == pytest.approx(0.02 / 0.06)

@@ -107,9 +107,14 @@ def main():
         f"failures {figures.failures} (target 0); lost {figures.lost} (target 0)"
     )
     print(
+        f"p95 ratio mix/baseline page taken during the mix (both under the mix's load): "
+        f"{figures.mix_baseline_ratio:.2f}"
+    )
+    print(
         f"bench load: users={args.users} requests={figures.requests} failures={figures.failures} "
         f"lost={figures.lost} p50_ms={figures.p50_ms:.0f} p95_ms={figures.p95_ms:.0f} "
-        f"baseline_p95_ms={figures.baseline_p95_ms:.0f} p95_ratio={figures.p95_ratio:.2f}"
+        f"baseline_p95_ms={figures.baseline_p95_ms:.0f} p95_ratio={figures.p95_ratio:.2f} "
+        f"mix_baseline_p95_ms={figures.mix_baseline_p95_ms:.0f} mix_baseline_ratio={figures.mix_baseline_ratio:.2f}"
     )
 
 

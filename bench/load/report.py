@@ -7,6 +7,9 @@ import dataclasses
 import math
 
 MIX, BASELINE, LOGIN = "mix", "baseline", "login"
+# The baseline page taken now and then during the mix (swarm.py): the trivial page under the
+# mix's load, beside the baseline phase's (the same page once the heavy pages have stopped).
+MIX_BASELINE = "mix_baseline"
 WINDOW_S = 10
 
 
@@ -69,9 +72,10 @@ class Figures:
         by_window = collections.defaultdict(list)
         in_flight = collections.defaultdict(list)
         for phase, name, ms, ok, detail, started_s in result["samples"]:
-            if phase != LOGIN:
+            if phase in (MIX, BASELINE):
                 by_window[phase, int(started_s // WINDOW_S)].append(ms)
-                in_flight[phase].append((started_s, started_s + ms / 1000))
+            if phase != LOGIN:  # the mix's baseline pages are in flight during the mix
+                in_flight[MIX if phase == MIX_BASELINE else phase].append((started_s, started_s + ms / 1000))
             endpoint = by_key.setdefault((phase, name), Endpoint(phase, name))
             endpoint.times_ms.append(ms)
             if not ok:
@@ -99,7 +103,7 @@ class Figures:
     @property
     def requests(self) -> int:
         """Requests in the measured windows (the mix and the baseline; not the logins)."""
-        return len(self.times(MIX)) + len(self.times(BASELINE))
+        return len(self.times(MIX)) + len(self.times(MIX_BASELINE)) + len(self.times(BASELINE))
 
     @property
     def failures(self) -> int:
@@ -121,13 +125,22 @@ class Figures:
     def p95_ratio(self) -> float:
         return self.p95_ms / self.baseline_p95_ms if self.baseline_p95_ms else math.inf
 
+    @property
+    def mix_baseline_p95_ms(self) -> float:
+        return percentile(self.times(MIX_BASELINE), 0.95)
+
+    @property
+    def mix_baseline_ratio(self) -> float:
+        """The mix's p95 over the baseline page's p95 taken during the mix (same load for both)."""
+        return self.p95_ms / self.mix_baseline_p95_ms if self.mix_baseline_p95_ms else math.inf
+
 
 def print_endpoints(figures: Figures, alone: dict[str, str]) -> None:
     print(f"{'endpoint':<34} {'requests':>8} {'failed':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}  alone")
-    for phase in (LOGIN, MIX, BASELINE):
+    for phase in (LOGIN, MIX, MIX_BASELINE, BASELINE):
         rows = sorted((e for e in figures.endpoints if e.phase == phase), key=lambda e: -len(e.times_ms))
         for e in rows:
-            label = e.name if phase != MIX else f"  {e.name}"
+            label = {MIX: f"  {e.name}", MIX_BASELINE: "baseline, during the mix"}.get(phase, e.name)
             print(
                 f"{label:<34} {len(e.times_ms):>8} {e.failures:>6} {e.p50:>7.0f} {e.p95:>7.0f} "
                 f"{max(e.times_ms):>7.0f}  {alone.get(e.name, '') if phase != LOGIN else ''}"

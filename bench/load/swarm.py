@@ -30,6 +30,7 @@ from bench.load.forms import read_form
 
 REQUEST_TIMEOUT = 60  # seconds; gunicorn's own worker timeout (30 s) ends a stuck request first
 BASELINE_URL = "/accounts/password_change/"
+MIX_BASELINE = "mix_baseline"  # the baseline page's samples taken during the mix
 
 STATE = {"phase": "login", "mix_started": time.monotonic()}
 GO = Event()  # set when every account is logged in: the measured window opens
@@ -154,6 +155,12 @@ class Person(HttpUser):
     def followups(self):
         self.get("/followups/", "follow-ups")
 
+    def baseline_in_mix(self):
+        """The baseline page now and then during the mix too: the trivial page under the mix's
+        load (queued behind the heavy pages), kept out of the mix's own figures."""
+        self.phase = MIX_BASELINE  # counted apart; step() sets the phase again for the next click
+        self.get(BASELINE_URL, "baseline: password change page")
+
     def plan(self):
         self.get("/plan/", "plan")
 
@@ -165,6 +172,7 @@ class Person(HttpUser):
         (log_interaction, 2),
         (followups, 2),
         (plan, 1),
+        (baseline_in_mix, 1),
     ]
 
 

@@ -11,8 +11,15 @@ from contacts.models import Classification
 from followups import selectors
 from followups.board import selectors as board
 from followups.board.forms import CommitmentForm
+from netcrm.row_urls import row_url as _row_url
 
 register = template.Library()
+
+
+@register.simple_tag
+def row_url(name: str, pk: int) -> str:
+    """``{% url name pk %}`` for a list's rows, without ``reverse``'s cost per row (netcrm.row_urls)."""
+    return _row_url(name, pk)
 
 
 @register.filter
