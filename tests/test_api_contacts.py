@@ -137,6 +137,23 @@ class TestTheList:
         assert [row["first_name"] for row in due["results"]] == ["Today"]
         assert later_this_week["results"] == []
         assert due["results"][0]["next_due_at"] == "2026-12-02T18:00:00+13:00"  # shown in the owner's zone
+        assert due["results"][0]["band"] == "due"  # in Auckland's calendar, as the status filter cut it
+
+    def test_each_contact_says_its_band_as_the_contacts_page_filters_it(self, owner_client, api, owner):
+        monthly = ClassificationFactory(owner=owner, contact_every_days=30)  # at most 45 days
+        now = timezone.now()
+        for name, days_ago in [("Overdue", 60), ("Due", 35), ("Fine", 3)]:
+            contact = ContactFactory(owner=owner, first_name=name, classification=monthly)
+            Contact.objects.filter(pk=contact.pk).update(created_at=now - datetime.timedelta(days=days_ago))
+        ContactFactory(owner=owner, first_name="Unsorted", classification=None)
+        refresh_cadence(Contact.objects.filter(owner=owner))
+        rows = {row["first_name"]: row for row in api.get(CONTACTS).json()["results"]}
+        assert {name: row["band"] for name, row in rows.items()} == {
+            "Overdue": "overdue", "Due": "due", "Fine": "not_due", "Unsorted": "no_cadence"}  # fmt: skip
+        assert rows["Overdue"]["overdue_at"] is not None and rows["Unsorted"]["overdue_at"] is None
+        for band, status in [("overdue", "overdue"), ("due", "due")]:
+            on_the_page = page_ids(owner_client, {"status": status})
+            assert on_the_page == [row["id"] for row in rows.values() if row["band"] == band]
 
 
 @pytest.mark.django_db

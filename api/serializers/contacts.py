@@ -4,11 +4,14 @@ form (api.page_forms) and saved by the same service as the page."""
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts import services as contact_services
+from contacts.bands import Band, band_of
 from contacts.forms import MAX_EMAILS, MAX_PHONES, ClassificationForm, ContactForm, InteractionForm
 from contacts.models import Classification, Contact, Interaction, InteractionKind, Tag
+from contacts.selectors import StatusBounds
 from followups import services as followup_services
 
 from ..page_forms import check, current_values
@@ -58,6 +61,11 @@ class ContactSerializer(serializers.ModelSerializer):
         help_text="The frequency in force: the contact's own, else its classification's.",
     )
 
+    band = serializers.SerializerMethodField(
+        help_text="Where the contact stands today in your time zone, as the pages say it: overdue (past the "
+        "maximum, overdue_at), due (past the ideal, next_due_at), not due yet, or no cadence."
+    )
+
     class Meta:
         model = Contact
         fields = [
@@ -70,10 +78,18 @@ class ContactSerializer(serializers.ModelSerializer):
             "contact_every_days",
             "last_interaction_at",
             "next_due_at",
+            "overdue_at",
+            "band",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["last_interaction_at", "next_due_at", "created_at", "updated_at"]
+        read_only_fields = ["last_interaction_at", "next_due_at", "overdue_at", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Band.choices))
+    def get_band(self, contact) -> str:
+        # One "today" for the whole page of contacts (the context is shared by a list's rows).
+        day = self.context.setdefault("status_bounds", StatusBounds.of())
+        return band_of(next_due_at=contact.next_due_at, overdue_at=contact.overdue_at, day=day)
 
     def validate(self, attrs):
         contact = self.instance
