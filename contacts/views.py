@@ -24,6 +24,7 @@ from .forms import (
 from .models import Classification, Contact, Interaction
 from .occasion_forms import occasion_formset, save_contact_and_occasions
 from .ownership import get_owned_or_404
+from .pickers import picker_context
 
 CONTACTS_PER_PAGE = 25
 BULK_CONFIRM_NAMES = 10  # the delete confirmation names the first few, then counts the rest
@@ -136,14 +137,7 @@ def contact_introduced_by(request, pk):
             text = f"{introducer} introduced you to {contact}." if introducer else f"No introducer for {contact}."
             messages.success(request, text)
             return redirect(contact)
-    search = request.GET.get("q", "")[:100]
-    context = {
-        "contact": contact,
-        "form": form,
-        "search": search,
-        "matches": selectors.contacts_to_pick(owner=request.user, search=search, excluding=contact),
-        "max_matches": selectors.PICKER_MATCHES,
-    }
+    context = picker_context(request, contact=contact, form=form)
     return render(request, "contacts/introduced_by.html", context, status=422 if form.errors else 200)
 
 

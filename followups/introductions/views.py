@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from contacts import selectors as contact_selectors
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
+from contacts.pickers import picker_context
 
 from . import services
 from .forms import IntroduceForm
@@ -28,12 +28,5 @@ def introduce(request: HttpRequest, contact_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Logged: you introduced {contact} to {other}; both timelines show it.")
             return redirect(contact)
-    search = request.GET.get("q", "")[:100]
-    context = {
-        "contact": contact,
-        "form": form,
-        "search": search,
-        "matches": contact_selectors.contacts_to_pick(owner=request.user, search=search, excluding=contact),
-        "max_matches": contact_selectors.PICKER_MATCHES,
-    }
+    context = picker_context(request, contact=contact, form=form)
     return render(request, "followups/introduce.html", context, status=422 if form.errors else 200)
