@@ -7,7 +7,7 @@ import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
@@ -172,17 +172,21 @@ def search_results_page(contacts: QuerySet[Contact], number, *, per_page: int) -
 
 
 def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
-    """How many of the owner's contacts stand at each status (one query)."""
+    """How many of the owner's contacts stand at each status, and under ``"all"`` how many
+    there are (one query: an unfiltered list is counted from it, not by a second COUNT)."""
     return Contact.objects.for_user(owner).aggregate(
-        **{status: Count("pk", filter=bounds.condition(status)) for status in Status.values}
+        all=Count("pk"), **{status: Count("pk", filter=bounds.condition(status)) for status in Status.values}
     )
 
 
 def contact_for_page(*, owner, pk) -> Contact:
+    """The contact with what its page shows; ``introduced_anyone`` spares the page the query for
+    the people they introduced you to when there are none (most people)."""
+    introduced = Contact.objects.filter(introduced_by=OuterRef("pk"))
     return get_owned_or_404(
-        Contact.objects.select_related("classification", "introduced_by").prefetch_related(
-            "tags", "emails", "phones", "occasions"
-        ),
+        Contact.objects.select_related("classification", "introduced_by")
+        .prefetch_related("tags", "emails", "phones", "occasions")
+        .annotate(introduced_anyone=Exists(introduced)),
         owner,
         pk=pk,
     )
@@ -200,7 +204,9 @@ INTRODUCED_SHOWN = 10
 
 def introduced_by_contact(*, contact: Contact) -> tuple[list[Contact], int]:
     """The first people ``contact`` introduced you to, by name, and how many there are in all
-    (one query: the total rides along on each row)."""
+    (one query: the total rides along on each row; none when ``contact_for_page`` found nobody)."""
+    if not getattr(contact, "introduced_anyone", True):
+        return [], 0
     introduced = (
         Contact.objects.filter(owner_id=contact.owner_id, introduced_by=contact)
         .annotate(introduced_total=models.Window(Count("pk")))

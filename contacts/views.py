@@ -42,12 +42,15 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
     contacts = selectors.contacts_for_list(owner=request.user, bounds=bounds, **filters)
     if narrow is not None:
         contacts = narrow(contacts)
+    status_counts = selectors.status_counts(owner=request.user, bounds=bounds)
     if filters["search"]:
         page = selectors.search_results_page(contacts, request.GET.get("page"), per_page=CONTACTS_PER_PAGE)
     else:
-        page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(contacts, CONTACTS_PER_PAGE)
+        if narrow is None and not filter_form.narrows():
+            paginator.count = status_counts["all"]  # every contact is listed: counted already
+        page = paginator.get_page(request.GET.get("page"))
     query = filter_form.query_string()
-    status_counts = selectors.status_counts(owner=request.user, bounds=bounds)
     context = {
         "page": page,
         "filter_form": filter_form,

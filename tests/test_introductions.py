@@ -12,6 +12,7 @@ from followups.introductions import services as introductions
 from followups.models import Reminder
 from strategy.models import MetAt
 from strategy.selectors import contact_ledger
+from strategy.selectors.purposes_venues_events import PLACES_TO_PICK, places_to_pick
 
 from .factories import ContactFactory, InteractionFactory
 from .followup_factories import ReminderFactory
@@ -169,6 +170,22 @@ def test_where_you_met_points_to_an_event_or_a_venue(owner_client, owner, contac
 
     owner_client.post(url, {"place": ""})
     assert not MetAt.objects.exists()
+
+
+def test_the_where_you_met_picker_offers_your_venues_by_name_and_your_latest_events(owner, contact, stranger):
+    EventFactory(owner=stranger, venue=VenueFactory(owner=stranger, name="Their venue"), name="Their event")
+    zebra, *_ = [VenueFactory(owner=owner, name=name) for name in ["Zebra Club", "Alpha Hall", "Midtown Meetup"]]
+    today = datetime.date(2026, 11, 30)
+    for days_ago in range(PLACES_TO_PICK + 5):  # more than the picker offers
+        EventFactory(
+            owner=owner, venue=zebra, name=f"Event {days_ago}", held_on=today - datetime.timedelta(days=days_ago)
+        )
+
+    venues, events = places_to_pick(owner=owner)
+
+    assert [venue.name for venue in venues] == ["Alpha Hall", "Midtown Meetup", "Zebra Club"]
+    assert [event.name for event in events] == [f"Event {n}" for n in range(PLACES_TO_PICK)]  # newest first
+    assert events[0].held_on == today and all(event.owner_id == owner.pk for event in events)
 
 
 def test_a_venue_of_another_user_cannot_be_where_you_met(owner_client, contact, stranger):

@@ -47,14 +47,19 @@ def build_network(owner, size):
 
 # session, user, status counts, count, page of contacts, its tags, its emails, classifications, tags, purposes
 LIST_QUERIES = 10
+# the same but the count: an unfiltered list is counted by the status counts' query
+UNFILTERED_LIST_QUERIES = 9
 # the same but the count, which a search reads with its page of matches
 SEARCH_QUERIES = 9
 # the bulk POST: session, user, the owner's classifications (the form's choices), savepoint, owners of the
 # selection, the UPDATE, refresh_cadence (owners, UPDATE), release (the message goes in a cookie)
 RECLASSIFY_QUERIES = 9
 # session, user, contact, tags, emails, phones, important dates, interactions, people they introduced you to,
-# reminders, promises, ledger balance, purposes, venues and events to pick where you met, where you met
-DETAIL_QUERIES = 16
+# reminders, promises, ledger balance, purposes, venues and events to pick where you met (one query), where
+# you met
+DETAIL_QUERIES = 15
+# the same but the people they introduced you to: the contact's own row says there are none
+DETAIL_QUERIES_NOBODY_INTRODUCED = 14
 
 
 @pytest.fixture
@@ -70,6 +75,18 @@ def test_contact_list_queries_do_not_grow(warm_client, owner, size, django_asser
     with django_assert_num_queries(LIST_QUERIES):
         response = warm_client.get(reverse("contacts:list"), {"sort": "-next_due", "status": "overdue"})
     assert response.context["page"].paginator.count == len([n for n in range(size) if n % 3])  # the monthly ones
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", SIZES)
+def test_the_unfiltered_list_is_counted_with_its_statuses(warm_client, owner, size, django_assert_num_queries):
+    build_network(owner, size)
+    with django_assert_num_queries(UNFILTERED_LIST_QUERIES):
+        response = warm_client.get(reverse("contacts:list"), {"sort": "company", "page": "2"})
+    page = response.context["page"]
+    assert page.paginator.count == size
+    assert page.number == (2 if size > 25 else 1)
+    assert f"{size:,}" in response.content.decode()  # the heading's count
 
 
 @pytest.mark.django_db
@@ -108,6 +125,19 @@ def test_contact_page_queries_do_not_grow(warm_client, owner, size, django_asser
     with django_assert_num_queries(DETAIL_QUERIES):
         response = warm_client.get(contacts[0].get_absolute_url())
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [10, 500])
+def test_a_contact_who_introduced_nobody_costs_one_query_less(warm_client, owner, size, django_assert_num_queries):
+    contacts = build_network(owner, size)
+    Contact.objects.filter(pk__in=[c.pk for c in contacts[2:]]).update(introduced_by=contacts[1])
+    with django_assert_num_queries(DETAIL_QUERIES_NOBODY_INTRODUCED):
+        response = warm_client.get(contacts[0].get_absolute_url())
+    assert response.context["introduced"] == [] and response.context["introduced_count"] == 0
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = warm_client.get(contacts[1].get_absolute_url())
+    assert response.context["introduced_count"] == size - 2
 
 
 def bulk_post(client, owner, action):

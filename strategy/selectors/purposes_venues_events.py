@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Func, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, DateField, Exists, F, Func, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from contacts.models import (
@@ -181,7 +182,24 @@ def where_met(*, contact: Contact) -> MetAt | None:
 
 
 def places_to_pick(*, owner) -> tuple[list[Venue], list[Event]]:
-    """The owner's venues and most recent events to pick where you met someone (two queries)."""
-    venues = list(Venue.objects.for_user(owner).only("pk", "name")[:PLACES_TO_PICK])
-    events = list(Event.objects.for_user(owner).only("pk", "name", "held_on")[:PLACES_TO_PICK])
-    return venues, events
+    """The owner's venues (by name) and most recent events to pick where you met someone: one
+    query on PostgreSQL (the contact page is the page opened most, and each query costs it about
+    a millisecond), two on SQLite, which cannot cut the parts of a UNION apart."""
+    venues, events = Venue.objects.for_user(owner), Event.objects.for_user(owner)
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return list(venues.only("pk", "name")[:PLACES_TO_PICK]), list(
+            events.only("pk", "name", "held_on")[:PLACES_TO_PICK]
+        )
+    venue_rows = venues.annotate(held=Value(None, output_field=DateField())).values_list("pk", "name", "held")
+    event_rows = events.annotate(held=F("held_on")).values_list("pk", "name", "held")
+    rows = venue_rows[:PLACES_TO_PICK].union(event_rows[:PLACES_TO_PICK], all=True)
+    picked_venues, picked_events = [], []
+    for pk, name, held_on in rows:
+        if held_on is None:  # an event always has its date
+            picked_venues.append(Venue(pk=pk, name=name, owner_id=owner.pk))
+        else:
+            picked_events.append(Event(pk=pk, name=name, held_on=held_on, owner_id=owner.pk))
+    # Each part was ordered and cut in SQL; a UNION does not promise to keep that order.
+    picked_venues.sort(key=lambda venue: (venue.name, venue.pk))
+    picked_events.sort(key=lambda event: (event.held_on, event.pk), reverse=True)
+    return picked_venues, picked_events
