@@ -15,8 +15,9 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from contacts import bands
 from contacts.models import Classification, Contact
@@ -42,6 +43,27 @@ class BoardRow:
             return self.reminder.message
         classification = self.contact.classification
         return classification.message_guidance if classification else ""
+
+    @property
+    def is_late(self) -> bool:
+        """Shown in red: past its band's maximum, or (no band) past its day; a date never is."""
+        if self.reminder is not None and self.reminder.kind == Reminder.Kind.DATE:
+            return False
+        return self.band == bands.Band.OVERDUE if self.band else self.days_overdue > 0
+
+    @property
+    def when(self) -> str:
+        """When it is due, in words (the page renders 25 rows a section: said here, not in tags)."""
+        reminder = self.reminder
+        if reminder is not None and reminder.state == Reminder.State.SNOOZED:
+            return f"snoozed until {dateformat.format(timezone.localtime(reminder.snoozed_until), 'D j M, H:i')}"
+        if reminder is not None and reminder.kind == Reminder.Kind.DATE:
+            return "coming up"
+        if self.days_overdue > 0:
+            return f"due {self.days_overdue} day{pluralize(self.days_overdue)} ago"
+        if self.days_overdue == 0:
+            return "due today"
+        return f"due {dateformat.format(timezone.localtime(self.due_at), 'l')}"
 
     @property
     def dom_id(self) -> str:
