@@ -215,3 +215,20 @@ def test_a_purposes_list_sorts_and_filters_too_but_offers_ticking_only(owner_cli
     assert [c.first_name for c in response.context["page"].object_list] == ["Cal", "Bea", "Abe"]
     html = response.content.decode()
     assert 'name="contact"' in html and "Select all" not in html  # the bulk view cannot narrow by purpose
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata"])
+def test_the_rows_machine_readable_moments_read_as_djangos_date_filter_writes_them(zone):
+    import zoneinfo
+
+    from django.template import Context, Template
+
+    ours = Template("{% load contact_list_tags %}{{ moment|machine_moment }}")
+    djangos = Template("{{ moment|date:'Y-m-d\\TH:i:sO' }}")
+    moments = [datetime.datetime(2026, month, 1, 23, 30, 5, tzinfo=datetime.UTC) for month in (1, 3, 4, 7, 10, 12)]
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        for moment in moments:
+            written = ours.render(Context({"moment": moment}))
+            assert written == djangos.render(Context({"moment": moment}))
+            assert datetime.datetime.strptime(written, "%Y-%m-%dT%H:%M:%S%z") == moment
+        assert ours.render(Context({"moment": None})) == ""

@@ -1,6 +1,7 @@
 """The contact list's sortable column headers."""
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -19,3 +20,12 @@ def sort_header(context, key: str, label: str, css_class: str = ""):
         "url": "?" + context["filter_form"].query_string(sort=target),
         "target_label": "descending" if target.startswith("-") else "ascending",
     }
+
+
+@register.filter
+def machine_moment(value):
+    """``value`` in the user's zone as a ``<time datetime>`` wants it (2026-12-01T09:30:00+0100):
+    what ``date:'Y-m-d\\TH:i:sO'`` says, at a tenth of its cost, twice on every row of the list."""
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S%z")
