@@ -13,36 +13,32 @@ from contacts.cadence import refresh_cadence
 from contacts.models import Contact, ContactEmail, Interaction
 from followups.introductions import services as followup_introductions
 
+from .bulk_rows import Sql, insert_select, series
 from .factories import ClassificationFactory, InteractionFactory, TagFactory, UserFactory
 
 SIZES = [10, 5000]
 
 
 def build_network(owner, size):
-    """``size`` contacts, each with an email, a tag and an interaction: a handful of INSERTs."""
+    """``size`` contacts, each with an email, a tag and an interaction: one INSERT … SELECT per table."""
     clients, friends, _other = (ClassificationFactory(owner=owner, contact_every_days=days) for days in (30, 90, 7))
     tag = TagFactory(owner=owner, name="founders")
     added = timezone.now() - datetime.timedelta(days=60)
-    contacts = Contact.objects.bulk_create(
-        Contact(
-            owner=owner,
-            first_name=f"Person{n}",
-            last_name=f"Family{n % 97}",
-            company=f"Company {n % 13}",
-            notes="Met at the spring conference" if n % 2 else "",
-            classification=clients if n % 3 else friends,
-            created_at=added,
-        )
-        for n in range(size)
-    )
-    ContactEmail.objects.bulk_create(ContactEmail(contact=c, address=f"person{c.pk}@example.org") for c in contacts)
-    Contact.tags.through.objects.bulk_create(Contact.tags.through(contact=c, tag=tag) for c in contacts)
-    Interaction.objects.bulk_create(
-        Interaction(owner=owner, contact=c, occurred_at=added, summary="Coffee about the product launch")
-        for c in contacts
-    )
+    numbers, count = series(size)
+    insert_select(
+        Contact, source=numbers, params=count, owner=owner, first_name=Sql("'Person' || n"),
+        last_name=Sql("'Family' || (n %% 97)"), company=Sql("'Company ' || (n %% 13)"),
+        notes=Sql("CASE WHEN n %% 2 = 1 THEN 'Met at the spring conference' ELSE '' END"),
+        classification=Sql(f"CASE WHEN n %% 3 = 0 THEN {friends.pk} ELSE {clients.pk} END"), created_at=added,
+    )  # fmt: skip
+    theirs = "contacts_contact c WHERE c.owner_id = %s ORDER BY c.id"
+    insert_select(ContactEmail, source=theirs, params=[owner.pk], contact=Sql("c.id"),
+                  address=Sql("'person' || c.id || '@example.org'"))  # fmt: skip
+    insert_select(Contact.tags.through, source=theirs, params=[owner.pk], contact=Sql("c.id"), tag=tag)
+    insert_select(Interaction, source=theirs, params=[owner.pk], owner=owner, contact=Sql("c.id"), occurred_at=added,
+                  summary="Coffee about the product launch")  # fmt: skip
     refresh_cadence(Contact.objects.filter(owner=owner))
-    return contacts
+    return list(Contact.objects.filter(owner=owner).order_by("pk"))
 
 
 # session, user, status counts, count, page of contacts, its tags, its emails, classifications, tags, purposes
