@@ -7,7 +7,7 @@ import dataclasses
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
@@ -22,6 +22,15 @@ from strategy.selectors import classifications_with_cadence_counts
 
 from ..models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
 from ..selectors import Day, with_last_interaction
+from . import pg_reads
+
+# On PostgreSQL the hottest reads run as hand-written SQL (pg_reads says why); the querysets
+# below are the same rules for SQLite, and what tests compare the SQL with (they switch this off).
+HAND_WRITTEN_SQL = True
+
+
+def _hand_written_sql() -> bool:
+    return HAND_WRITTEN_SQL and connection.vendor == "postgresql"
 
 
 class OverdueShare(models.Func):
@@ -73,7 +82,7 @@ FOLLOWS_ITS_CLASSIFICATION = {
 }
 
 
-def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classification]:
+def outreach_classifications(*, owner, day: Day, size: int) -> list[Classification]:
     """The owner's classifications with the "kept warm" card's figures (``cadence_count``,
     ``within_cadence_count``) and ``outreach_cutoff``, which lets ``todays_outreach`` look at a
     few contacts per classification rather than rank every due one (one query).
@@ -85,10 +94,15 @@ def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classifi
     as their ideal, so putting the overdue first keeps it true). It is read from an index on
     (classification, next due moment), a few rows per classification (no owner filter on these
     contacts: the classification is the owner's, and the filter would lead the planner to the
-    index on (owner, next due moment), which holds every classification)."""
+    index on (owner, next due moment), which holds every classification). On PostgreSQL
+    ``todays_outreach`` needs no cutoff (it reads those few contacts itself), so none is read."""
+    if _hand_written_sql():
+        return pg_reads.classifications_with_cadence_counts(owner=owner, day=day)
     followers = Contact.objects.filter(classification=OuterRef("pk"), **FOLLOWS_ITS_CLASSIFICATION)
     cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
-    return classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
+    return list(
+        classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
+    )
 
 
 def todays_outreach(
@@ -103,7 +117,9 @@ def todays_outreach(
     a frequency of their own) and cut, then fetch the chosen with their last interaction (so
     "where we left off" is looked up for five contacts, not for every candidate)."""
     if classifications is None:
-        classifications = list(outreach_classifications(owner=owner, day=day, size=size))
+        classifications = outreach_classifications(owner=owner, day=day, size=size)
+    if _hand_written_sql():
+        return pg_reads.todays_outreach(owner=owner, day=day, size=size, classifications=classifications)
     candidates = ~Q(**FOLLOWS_ITS_CLASSIFICATION)
     for classification in classifications:
         if classification.contact_every_days:
@@ -148,6 +164,12 @@ def counts(*, owner, day: Day) -> Counts:
     one query. The due counts are read from the index on (owner, next due moment); the contacts
     a snooze or a dismissal put aside are few, so they are counted from their reminders and
     subtracted, rather than each due contact looked up among the reminders."""
+    week_from_today = day.today + datetime.timedelta(days=7)
+    if _hand_written_sql():
+        overdue, due_this_week, snoozed, promises_due, has_contacts = pg_reads.counts(
+            owner=owner, day=day, week_from_today=week_from_today
+        )
+        return Counts(overdue, due_this_week, snoozed, promises_due, has_contacts)
     contacts = Contact.objects.for_user(owner)
     # Overdue: past the maximum (contacts.bands). Due this week: the rest due before the week is out.
     overdue = bands.overdue(day)
@@ -166,9 +188,7 @@ def counts(*, owner, day: Day) -> Counts:
             ),
             snoozed=count_of(Reminder.objects.for_user(owner).filter(state=Reminder.State.SNOOZED)),
             promises_due=count_of(
-                Commitment.objects.for_user(owner).filter(
-                    state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
-                )
+                Commitment.objects.for_user(owner).filter(state=Commitment.State.OPEN, due_on__lt=week_from_today)
             ),
             has_contacts=Exists(contacts),
         )

@@ -1,0 +1,137 @@
+"""The dashboard's hottest reads written out in SQL, for PostgreSQL.
+
+Why not the ORM: right after a write the dashboard is rendered afresh, and at 10,000 contacts
+Django spent more time building and compiling these querysets (correlated subqueries, OR-ed
+candidate lists, annotations) than PostgreSQL spent running them (bench/dashboard.py,
+``BENCH_SHOW_PARTS=1``). These statements say the same rules as the querysets in
+``selectors`` (contacts.bands for the bands, ``selectors._putting_aside`` for what puts a
+contact aside), are parameterised and owner-scoped, and are compared with those querysets on
+random networks (tests/test_dashboard_ranking.py). SQLite, the embedded default, runs the
+querysets.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from contacts.models import Classification, Contact
+
+from ..selectors import Day
+
+# What puts a contact's due moment aside (selectors._putting_aside): a snooze of its cadence
+# reminder, or a dismissal of that due moment; or a skip today. ``c`` is the contact.
+_NOT_PUT_ASIDE = """
+    NOT EXISTS (
+        SELECT 1 FROM followups_reminder r
+        WHERE r.owner_id = %(owner)s AND r.contact_id = c.id AND r.kind = 'cadence'
+          AND (r.state = 'snoozed' OR (r.state = 'dismissed' AND r.due_at >= c.next_due_at))
+    )
+    AND NOT EXISTS (SELECT 1 FROM followups_outreachskip s WHERE s.contact_id = c.id AND s.skipped_on = %(today)s)
+"""
+
+_CLASSIFICATIONS = """
+SELECT k.*,
+       (SELECT COUNT(*) FROM contacts_contact c
+         WHERE c.classification_id = k.id AND c.next_due_at IS NOT NULL) AS cadence_count,
+       (SELECT COUNT(*) FROM contacts_contact c
+         WHERE c.classification_id = k.id AND c.next_due_at > %(now)s) AS within_cadence_count
+FROM contacts_classification k
+WHERE k.owner_id = %(owner)s
+ORDER BY k.display_order, k.name, k.id
+"""
+
+
+def classifications_with_cadence_counts(*, owner, day: Day) -> list[Classification]:
+    """strategy.selectors.classifications_with_cadence_counts: each counted from one range of
+    the index on (classification, next due moment)."""
+    return list(Classification.objects.raw(_CLASSIFICATIONS, {"owner": owner.pk, "now": day.now}))
+
+
+# Candidates: contacts with a frequency or a maximum of their own (few: a partial index holds
+# them), all those due by tonight; and per classification, the first ``size`` of its followers
+# due by tonight (selectors.outreach_classifications says why no one later can make the list),
+# read from the index on (classification, next due moment). Then the selectors' order: the
+# overdue first, the most overdue relative to their frequency, the classifications' order.
+_TODAYS_OUTREACH = f"""
+SELECT c.*,
+       EXTRACT(EPOCH FROM (%(now)s::timestamptz - c.next_due_at))
+         / (86400.0 * COALESCE(c.contact_every_days_override, k.contact_every_days)) AS overdue_share,
+       i.summary AS last_summary, i.next_step AS last_next_step
+FROM (
+    SELECT c.id FROM contacts_contact c
+    WHERE c.owner_id = %(owner)s AND c.next_due_at < %(tomorrow)s
+      AND (c.contact_every_days_override IS NOT NULL OR c.contact_at_most_days_override IS NOT NULL)
+      AND {_NOT_PUT_ASIDE}
+    UNION ALL
+    SELECT followers.id FROM contacts_classification k CROSS JOIN LATERAL (
+        SELECT c.id FROM contacts_contact c
+        WHERE c.classification_id = k.id AND c.owner_id = %(owner)s AND c.next_due_at < %(tomorrow)s
+          AND c.contact_every_days_override IS NULL AND c.contact_at_most_days_override IS NULL
+          AND {_NOT_PUT_ASIDE}
+        ORDER BY c.next_due_at, c.id
+        LIMIT %(size)s
+    ) followers
+    WHERE k.owner_id = %(owner)s
+) candidate
+JOIN contacts_contact c ON c.id = candidate.id
+LEFT JOIN contacts_classification k ON k.id = c.classification_id
+LEFT JOIN contacts_interaction i ON i.id = c.last_interaction_id
+ORDER BY CASE WHEN c.overdue_at < %(today_starts)s THEN 0 ELSE 1 END,
+         overdue_share DESC, k.display_order ASC NULLS LAST, c.id
+LIMIT %(size)s
+"""
+
+
+def todays_outreach(*, owner, day: Day, size: int, classifications: list[Classification]) -> list[Contact]:
+    """selectors.todays_outreach in one statement, each contact with its classification (from
+    ``classifications``, the owner's), ``overdue_share``, ``last_summary`` and ``last_next_step``."""
+    params = {
+        "owner": owner.pk,
+        "now": day.now,
+        "today": day.today,
+        "today_starts": day.today_starts,
+        "tomorrow": day.tomorrow_starts,
+        "size": size,
+    }
+    by_pk = {classification.pk: classification for classification in classifications}
+    chosen = list(Contact.objects.raw(_TODAYS_OUTREACH, params))
+    for contact in chosen:
+        contact.classification = by_pk.get(contact.classification_id)
+    return chosen
+
+
+# selectors.counts: the due counts from the indexes on (owner, overdue moment) and (owner, next
+# due moment), less the few contacts a snooze or a dismissal puts aside, counted from their reminders.
+_COUNTS = """
+WITH put_aside AS (
+    SELECT COUNT(DISTINCT r.contact_id) FILTER (WHERE c.overdue_at < %(today_starts)s) AS overdue,
+           COUNT(DISTINCT r.contact_id) FILTER (
+               WHERE c.next_due_at < %(week_ends)s AND c.overdue_at >= %(today_starts)s) AS due_this_week
+    FROM followups_reminder r JOIN contacts_contact c ON c.id = r.contact_id
+    WHERE r.owner_id = %(owner)s AND r.kind = 'cadence'
+      AND (r.state = 'snoozed' OR (r.state = 'dismissed' AND r.due_at >= c.next_due_at))
+)
+SELECT (SELECT COUNT(*) FROM contacts_contact c
+         WHERE c.owner_id = %(owner)s AND c.overdue_at < %(today_starts)s) - put_aside.overdue,
+       (SELECT COUNT(*) FROM contacts_contact c
+         WHERE c.owner_id = %(owner)s AND c.next_due_at < %(week_ends)s AND c.overdue_at >= %(today_starts)s)
+         - put_aside.due_this_week,
+       (SELECT COUNT(*) FROM followups_reminder r WHERE r.owner_id = %(owner)s AND r.state = 'snoozed'),
+       (SELECT COUNT(*) FROM followups_commitment p
+         WHERE p.owner_id = %(owner)s AND p.state = 'open' AND p.due_on < %(week_from_today)s),
+       EXISTS (SELECT 1 FROM contacts_contact c WHERE c.owner_id = %(owner)s)
+FROM put_aside
+"""
+
+
+def counts(*, owner, day: Day, week_from_today) -> tuple[int, int, int, int, bool]:
+    """(overdue, due this week, snoozed, promises due, has contacts): selectors.counts."""
+    params = {
+        "owner": owner.pk,
+        "today_starts": day.today_starts,
+        "week_ends": day.week_ends,
+        "week_from_today": week_from_today,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS, params)
+        return cursor.fetchone()
