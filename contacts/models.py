@@ -198,16 +198,19 @@ class Contact(models.Model):
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
             models.Index(fields=["owner", "last_name", "first_name"], name="contact_owner_name_idx"),
-            models.Index(fields=["owner", "next_due_at"], name="contact_owner_due_idx"),
+            # With the maximum alongside, "due this week, not yet overdue" is counted from the index alone.
+            models.Index(fields=["owner", "next_due_at"], include=["overdue_at"], name="contact_owner_due_idx"),
             models.Index(fields=["next_due_at"], name="contact_due_idx", condition=models.Q(next_due_at__isnull=False)),
             models.Index(fields=["owner", "overdue_at"], name="contact_owner_overdue_idx"),
             # The dashboard: how many of a classification are within their cadence, and the
             # earliest due of a classification (followups.dashboard.selectors), read from index ranges.
             models.Index(fields=["classification", "next_due_at"], name="contact_classification_due_idx"),
+            # The few with a frequency or a maximum of their own, whom today's outreach ranks one by one.
             models.Index(
                 fields=["owner", "next_due_at"],
-                name="contact_own_frequency_due_idx",
-                condition=models.Q(contact_every_days_override__isnull=False),
+                name="contact_own_rhythm_due_idx",
+                condition=models.Q(contact_every_days_override__isnull=False)
+                | models.Q(contact_at_most_days_override__isnull=False),
             ),
         ]
         constraints = [

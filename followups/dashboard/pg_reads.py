@@ -12,11 +12,30 @@ querysets.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection
 
 from contacts.models import Classification, Contact
+from contacts.occasions import Occasion
+from strategy.models import Event
 
+from ..models import Reminder, WeekPlanEntry
 from ..selectors import Day
+
+
+def _fetch(sql: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _instance(model, row: dict, prefix: str = ""):
+    """A ``model`` from the row's columns named ``prefix`` + field; fields not read stay deferred."""
+    names = [field.attname for field in model._meta.concrete_fields if prefix + field.attname in row]
+    return model.from_db(connection.alias, names, [row[prefix + name] for name in names])
+
 
 # What puts a contact's due moment aside (selectors._putting_aside): a snooze of its cadence
 # reminder, or a dismissal of that due moment; or a skip today. ``c`` is the contact.
@@ -50,7 +69,9 @@ def classifications_with_cadence_counts(*, owner, day: Day) -> list[Classificati
 # Candidates: contacts with a frequency or a maximum of their own (few: a partial index holds
 # them), all those due by tonight; and per classification, the first ``size`` of its followers
 # due by tonight (selectors.outreach_classifications says why no one later can make the list),
-# read from the index on (classification, next due moment). Then the selectors' order: the
+# read from the index on (classification, next due moment): the classification is the owner's,
+# and an owner filter there would lead the planner to the index on (owner, next due moment),
+# which holds every classification; the owner is checked on the few rows found. Then the selectors' order: the
 # overdue first, the most overdue relative to their frequency, the classifications' order.
 _TODAYS_OUTREACH = f"""
 SELECT c.*,
@@ -65,7 +86,7 @@ FROM (
     UNION ALL
     SELECT followers.id FROM contacts_classification k CROSS JOIN LATERAL (
         SELECT c.id FROM contacts_contact c
-        WHERE c.classification_id = k.id AND c.owner_id = %(owner)s AND c.next_due_at < %(tomorrow)s
+        WHERE c.classification_id = k.id AND c.next_due_at < %(tomorrow)s
           AND c.contact_every_days_override IS NULL AND c.contact_at_most_days_override IS NULL
           AND {_NOT_PUT_ASIDE}
         ORDER BY c.next_due_at, c.id
@@ -76,6 +97,7 @@ FROM (
 JOIN contacts_contact c ON c.id = candidate.id
 LEFT JOIN contacts_classification k ON k.id = c.classification_id
 LEFT JOIN contacts_interaction i ON i.id = c.last_interaction_id
+WHERE c.owner_id = %(owner)s
 ORDER BY CASE WHEN c.overdue_at < %(today_starts)s THEN 0 ELSE 1 END,
          overdue_share DESC, k.display_order ASC NULLS LAST, c.id
 LIMIT %(size)s
@@ -135,3 +157,99 @@ def counts(*, owner, day: Day, week_from_today) -> tuple[int, int, int, int, boo
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS, params)
         return cursor.fetchone()
+
+
+_WEEK_PLAN = """
+SELECT e.*, c.first_name AS "contact.first_name", c.last_name AS "contact.last_name",
+       c.classification_id AS "contact.classification_id",
+       EXISTS (SELECT 1 FROM contacts_interaction i
+                WHERE i.contact_id = e.contact_id AND i.occurred_at >= %(since)s) AS done
+FROM followups_weekplanentry e JOIN contacts_contact c ON c.id = e.contact_id
+WHERE e.owner_id = %(owner)s AND e.week_starting = %(week_starting)s AND c.owner_id = %(owner)s
+ORDER BY done, e.created_at, e.id
+"""
+
+
+def week_plan(*, owner, day: Day, since: datetime.datetime, classifications: list[Classification]):
+    """selectors.week_plan: each entry's contact with its name and classification (from
+    ``classifications``, the owner's; its other fields are read only if asked for)."""
+    by_pk = {classification.pk: classification for classification in classifications}
+    entries = []
+    for row in _fetch(_WEEK_PLAN, {"owner": owner.pk, "week_starting": day.week_starting, "since": since}):
+        entry = _instance(WeekPlanEntry, row)
+        row["contact.id"], row["contact.owner_id"] = entry.contact_id, entry.owner_id
+        entry.contact = _instance(Contact, row, "contact.")
+        entry.contact.classification = by_pk.get(entry.contact.classification_id)
+        entry.done = row["done"]
+        entries.append(entry)
+    return entries
+
+
+_DATES_COMING_UP = """
+SELECT r.*, c.id AS "contact.id", c.owner_id AS "contact.owner_id", c.first_name AS "contact.first_name",
+       c.last_name AS "contact.last_name", c.birthday AS "contact.birthday",
+       c.classification_id AS "contact.classification_id",
+       o.id AS "occasion.id", o.owner_id AS "occasion.owner_id", o.contact_id AS "occasion.contact_id",
+       o.kind AS "occasion.kind", o.label AS "occasion.label", o."on" AS "occasion.on",
+       o.is_yearly AS "occasion.is_yearly",
+       i.summary AS last_summary, i.next_step AS last_next_step,
+       (SELECT COUNT(*) FROM followups_reminder open_date
+         WHERE open_date.owner_id = %(owner)s AND open_date.kind = 'date' AND open_date.state = 'open') AS total
+FROM followups_reminder r
+JOIN contacts_contact c ON c.id = r.contact_id
+LEFT JOIN contacts_occasion o ON o.id = r.occasion_id
+LEFT JOIN contacts_interaction i ON i.id = c.last_interaction_id
+WHERE r.owner_id = %(owner)s AND r.kind = 'date' AND r.state = 'open'
+ORDER BY r.occasion_on, r.id
+LIMIT %(size)s
+"""
+
+
+def dates_coming_up(*, owner, size: int, classifications: list[Classification]) -> tuple[list[Reminder], int]:
+    """selectors.dates_coming_up's reminders (each with its contact, occasion, classification and
+    where you left off) and how many date reminders are open in all."""
+    by_pk = {classification.pk: classification for classification in classifications}
+    rows = _fetch(_DATES_COMING_UP, {"owner": owner.pk, "size": size})
+    reminders = []
+    for row in rows:
+        reminder = _instance(Reminder, row)
+        reminder.contact = _instance(Contact, row, "contact.")
+        reminder.contact.classification = by_pk.get(reminder.contact.classification_id)
+        reminder.occasion = _instance(Occasion, row, "occasion.") if row["occasion.id"] else None
+        reminder.last_summary, reminder.last_next_step = row["last_summary"], row["last_next_step"]
+        reminders.append(reminder)
+    return reminders, rows[0]["total"] if rows else 0
+
+
+# Both lists of the events card in one statement: the next events (with how many people are
+# recorded as met), and recent events with someone met whose follow-up is still open.
+_EVENTS = """
+(SELECT 'upcoming' AS list, e.*, NULL::bigint AS to_follow_up,
+        (SELECT COUNT(*) FROM strategy_personmet m WHERE m.event_id = e.id) AS people_count
+ FROM strategy_event e
+ WHERE e.owner_id = %(owner)s AND e.held_on >= %(today)s
+ ORDER BY e.held_on, e.id
+ LIMIT %(size)s)
+UNION ALL
+(SELECT 'to_follow_up', e.*, COUNT(DISTINCT m.id), NULL
+ FROM strategy_event e JOIN strategy_personmet m ON m.event_id = e.id
+ WHERE e.owner_id = %(owner)s AND m.contact_id IN (
+     SELECT r.contact_id FROM followups_reminder r
+     WHERE r.owner_id = %(owner)s AND r.kind = 'event_followup' AND r.state IN ('open', 'snoozed'))
+ GROUP BY e.id
+ ORDER BY e.held_on DESC, e.id DESC
+ LIMIT %(size)s)
+"""
+
+
+def events(*, owner, day: Day, size: int) -> tuple[list[Event], list[Event]]:
+    """(selectors.upcoming_events, selectors.events_needing_followup), in one statement."""
+    lists = {"upcoming": [], "to_follow_up": []}
+    for row in _fetch(_EVENTS, {"owner": owner.pk, "today": day.today, "size": size}):
+        event = _instance(Event, row)
+        if row["list"] == "upcoming":
+            event.people_count = row["people_count"]
+        else:
+            event.to_follow_up = row["to_follow_up"]
+        lists[row["list"]].append(event)
+    return lists["upcoming"], lists["to_follow_up"]

@@ -235,8 +235,13 @@ def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActiv
     return activity
 
 
-def week_plan(*, owner, day: Day, zone) -> list[WeekPlanEntry]:
-    """This week's picked contacts; ``done`` is true once an interaction is logged this week (one query)."""
+def week_plan(*, owner, day: Day, zone, classifications: list[Classification] | None = None) -> list[WeekPlanEntry]:
+    """This week's picked contacts; ``done`` is true once an interaction is logged this week (one
+    query). ``classifications``: the owner's, if the caller has read them (each contact's is
+    taken from them rather than read again)."""
+    if classifications is not None and _hand_written_sql():
+        since = start_of_local_day(day.week_starting, zone)
+        return pg_reads.week_plan(owner=owner, day=day, since=since, classifications=classifications)
     return week_plans(owner_ids=[owner.pk], day=day, zone=zone).get(owner.pk, [])
 
 
@@ -264,23 +269,39 @@ class ComingUp:
     total: int
 
 
-def dates_coming_up(*, owner, day: Day, size: int = COMING_UP_SIZE) -> ComingUp:
+def dates_coming_up(
+    *, owner, day: Day, size: int = COMING_UP_SIZE, classifications: list[Classification] | None = None
+) -> ComingUp:
     """Birthdays and other dates the sweep has raised and nobody has acted on yet, soonest
     first, with the contact's classification (its message guidance stands beside each) and
-    where you left off. Two queries at most, whatever the network's size."""
-    open_dates = Reminder.objects.filter(owner=owner, kind=Reminder.Kind.DATE, state=Reminder.State.OPEN)
-    shown = list(
-        with_last_interaction(open_dates.select_related("contact__classification", "occasion")).order_by(
-            "occasion_on", "pk"
-        )[:size]
-    )
+    where you left off. Two queries at most, whatever the network's size (one on PostgreSQL
+    when the caller passes the owner's ``classifications``)."""
+    if classifications is not None and _hand_written_sql():
+        shown, total = pg_reads.dates_coming_up(owner=owner, size=size, classifications=classifications)
+    else:
+        open_dates = Reminder.objects.filter(owner=owner, kind=Reminder.Kind.DATE, state=Reminder.State.OPEN)
+        shown = list(
+            with_last_interaction(open_dates.select_related("contact__classification", "occasion")).order_by(
+                "occasion_on", "pk"
+            )[:size]
+        )
+        total = open_dates.count() if len(shown) == size else len(shown)
     for reminder in shown:
         reminder.days_until = (reminder.occasion_on - day.today).days
-    total = open_dates.count() if len(shown) == size else len(shown)
     return ComingUp(reminders=shown, total=total)
 
 
-def upcoming_events(*, owner, day: Day, limit: int = 4) -> list[Event]:
+EVENTS_SHOWN = 4
+
+
+def events_card(*, owner, day: Day) -> tuple[list[Event], list[Event]]:
+    """The events card: (``upcoming_events``, ``events_needing_followup``); one query on PostgreSQL."""
+    if _hand_written_sql():
+        return pg_reads.events(owner=owner, day=day, size=EVENTS_SHOWN)
+    return upcoming_events(owner=owner, day=day), events_needing_followup(owner=owner)
+
+
+def upcoming_events(*, owner, day: Day, limit: int = EVENTS_SHOWN) -> list[Event]:
     return list(
         Event.objects.for_user(owner)
         .filter(held_on__gte=day.today)
@@ -298,5 +319,5 @@ def events_needing_followup(*, owner) -> list[Event]:
         Event.objects.for_user(owner)
         .filter(meetings__contact__in=open_followups.values("contact_id"))
         .annotate(to_follow_up=Count("meetings", distinct=True))
-        .order_by("-held_on", "-pk")[:4]
+        .order_by("-held_on", "-pk")[:EVENTS_SHOWN]
     )

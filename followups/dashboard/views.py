@@ -70,10 +70,11 @@ def _dashboard_context(request, day, zone) -> dict:
     classifications = list(dashboard.outreach_classifications(owner=request.user, day=day, size=size))
     plan = plan_summary(owner=request.user, classifications=classifications)
     activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
+    upcoming_events, events_to_follow_up = dashboard.events_card(owner=request.user, day=day)
     context = {
         "day": day,
         "today": dashboard.todays_outreach(owner=request.user, day=day, size=size, classifications=classifications),
-        "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone),
+        "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone, classifications=classifications),
         "plan": plan,
         "plan_done": sum(1 for item in plan.items if item.is_done),
         "classifications": [c for c in plan.classifications if c.share_within_cadence is not None],
@@ -81,9 +82,9 @@ def _dashboard_context(request, day, zone) -> dict:
         "activity_max": max([1] + [week.interactions for week in activity]),
         "given_total": sum(week.given for week in activity),
         "received_total": sum(week.received for week in activity),
-        "upcoming_events": dashboard.upcoming_events(owner=request.user, day=day),
-        "events_to_follow_up": dashboard.events_needing_followup(owner=request.user),
-        "coming_up": dashboard.dates_coming_up(owner=request.user, day=day),
+        "upcoming_events": upcoming_events,
+        "events_to_follow_up": events_to_follow_up,
+        "coming_up": dashboard.dates_coming_up(owner=request.user, day=day, classifications=classifications),
         "date_reminder_days": preferences.date_reminder_days,
         **_counts_context(request, day),
     }
