@@ -253,3 +253,25 @@ def events(*, owner, day: Day, size: int) -> tuple[list[Event], list[Event]]:
             event.to_follow_up = row["to_follow_up"]
         lists[row["list"]].append(event)
     return lists["upcoming"], lists["to_follow_up"]
+
+
+# Each interaction falls in the week whose start (local midnight of a Monday) is the last one
+# before it: width_bucket finds it in the sorted array of starts, cheaper than truncating every
+# moment to its local week and grouping by that.
+_WEEKLY_ACTIVITY = """
+SELECT width_bucket(i.occurred_at, %(week_starts)s::timestamptz[]) AS week,
+       COUNT(*) AS total,
+       COUNT(*) FILTER (WHERE i.contribution_direction = 'given') AS given,
+       COUNT(*) FILTER (WHERE i.contribution_direction = 'received') AS received
+FROM contacts_interaction i
+WHERE i.owner_id = %(owner)s AND i.occurred_at >= %(since)s AND i.occurred_at < %(until)s
+GROUP BY 1
+"""
+
+
+def weekly_activity(*, owner, week_starts: list[datetime.datetime], until: datetime.datetime) -> dict[int, tuple]:
+    """(interactions, given, received) by the index of the week in ``week_starts`` (0 = the first)."""
+    params = {"owner": owner.pk, "week_starts": week_starts, "since": week_starts[0], "until": until}
+    with connection.cursor() as cursor:
+        cursor.execute(_WEEKLY_ACTIVITY, params)
+        return {week - 1: figures for week, *figures in cursor.fetchall()}

@@ -214,6 +214,11 @@ class WeekActivity:
 def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActivity]:
     """Interactions, contributions given and received, per week for the last ``weeks`` weeks (one query)."""
     first_week = day.week_starting - datetime.timedelta(weeks=weeks - 1)
+    week_days = [first_week + datetime.timedelta(weeks=index) for index in range(weeks)]
+    if _hand_written_sql():
+        week_starts = [start_of_local_day(week, zone) for week in week_days]
+        figures = pg_reads.weekly_activity(owner=owner, week_starts=week_starts, until=day.tomorrow_starts)
+        return [WeekActivity(week, *figures.get(index, (0, 0, 0))) for index, week in enumerate(week_days)]
     rows = (
         Interaction.objects.for_user(owner)
         .filter(occurred_at__gte=start_of_local_day(first_week, zone), occurred_at__lt=day.tomorrow_starts)
@@ -228,8 +233,7 @@ def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActiv
     by_week = {timezone.localtime(row["week"], zone).date() if isinstance(row["week"], datetime.datetime)
                else row["week"]: row for row in rows}  # fmt: skip
     activity = []
-    for index in range(weeks):
-        week = first_week + datetime.timedelta(weeks=index)
+    for week in week_days:
         row = by_week.get(week, {})
         activity.append(WeekActivity(week, row.get("total", 0), row.get("given", 0), row.get("received", 0)))
     return activity
