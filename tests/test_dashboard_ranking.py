@@ -126,3 +126,26 @@ def test_todays_outreach_and_the_counts_match_looking_at_every_contact(
     shown = counts(response)
     assert (shown["overdue"], shown["week"]) == (overdue, this_week)
     assert shown["snoozed"] == Reminder.objects.filter(owner=owner, state="snoozed").count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hand_written_sql", [True, False], ids=["sql", "querysets"])
+def test_without_any_classification_the_counts_and_the_list_still_show(
+    owner_client, owner, hand_written_sql, monkeypatch
+):
+    monkeypatch.setattr(dashboard_selectors, "HAND_WRITTEN_SQL", hand_written_sql)
+    for index, days_ago in enumerate((40, 9, 2)):  # overdue, due (not past 1.5 weeks), not yet due
+        person = ContactFactory(
+            owner=owner,
+            first_name=f"Own{index}",
+            classification=None,
+            contact_every_days_override=7,
+            created_at=NOW - datetime.timedelta(days=400),
+        )
+        InteractionFactory(contact=person, occurred_at=NOW - datetime.timedelta(days=days_ago))
+    refresh_cadence(Contact.objects.filter(owner=owner))
+    response = owner_client.get(HOME)
+    assert today_names(response) == ["Own0", "Own1"]
+    shown = counts(response)
+    assert (shown["overdue"], shown["week"]) == (1, 2)  # the third is due in five days
+    assert response.context["classifications"] == []

@@ -48,24 +48,6 @@ _NOT_PUT_ASIDE = """
     AND NOT EXISTS (SELECT 1 FROM followups_outreachskip s WHERE s.contact_id = c.id AND s.skipped_on = %(today)s)
 """
 
-_CLASSIFICATIONS = """
-SELECT k.*,
-       (SELECT COUNT(*) FROM contacts_contact c
-         WHERE c.classification_id = k.id AND c.next_due_at IS NOT NULL) AS cadence_count,
-       (SELECT COUNT(*) FROM contacts_contact c
-         WHERE c.classification_id = k.id AND c.next_due_at > %(now)s) AS within_cadence_count
-FROM contacts_classification k
-WHERE k.owner_id = %(owner)s
-ORDER BY k.display_order, k.name, k.id
-"""
-
-
-def classifications_with_cadence_counts(*, owner, day: Day) -> list[Classification]:
-    """strategy.selectors.classifications_with_cadence_counts: each counted from one range of
-    the index on (classification, next due moment)."""
-    return list(Classification.objects.raw(_CLASSIFICATIONS, {"owner": owner.pk, "now": day.now}))
-
-
 # Candidates: contacts with a frequency or a maximum of their own (few: a partial index holds
 # them), all those due by tonight; and per classification, the first ``size`` of its followers
 # due by tonight (selectors.outreach_classifications says why no one later can make the list),
@@ -122,41 +104,94 @@ def todays_outreach(*, owner, day: Day, size: int, classifications: list[Classif
     return chosen
 
 
-# selectors.counts: the due counts from the indexes on (owner, overdue moment) and (owner, next
-# due moment), less the few contacts a snooze or a dismissal puts aside, counted from their reminders.
-_COUNTS = """
-WITH put_aside AS (
+# The figures (the counts at the top, the "kept warm" shares) in one pass over the owner's
+# contacts rather than one index range per figure: right after a write the index-only ranges
+# lose their edge (every page the write touched must be read until the next VACUUM), and at
+# 10,000 contacts the ranges together read the network two or three times over. The bands are
+# contacts.bands': overdue past the maximum, due this week the rest due before the week is out.
+# The contacts a snooze or a dismissal puts aside are few: counted from their reminders and
+# subtracted, rather than each due contact looked up among the reminders.
+_FIGURES = """
+WITH by_classification AS (
+    SELECT c.classification_id,
+           COUNT(c.next_due_at) AS cadence_count,
+           COUNT(*) FILTER (WHERE c.next_due_at > %(now)s) AS within_cadence_count,
+           COUNT(*) FILTER (WHERE c.overdue_at < %(today_starts)s) AS overdue,
+           COUNT(*) FILTER (WHERE c.next_due_at < %(week_ends)s AND c.overdue_at >= %(today_starts)s) AS due_this_week
+    FROM contacts_contact c
+    WHERE c.owner_id = %(owner)s
+    GROUP BY c.classification_id
+),
+put_aside AS (
     SELECT COUNT(DISTINCT r.contact_id) FILTER (WHERE c.overdue_at < %(today_starts)s) AS overdue,
            COUNT(DISTINCT r.contact_id) FILTER (
                WHERE c.next_due_at < %(week_ends)s AND c.overdue_at >= %(today_starts)s) AS due_this_week
     FROM followups_reminder r JOIN contacts_contact c ON c.id = r.contact_id
     WHERE r.owner_id = %(owner)s AND r.kind = 'cadence'
       AND (r.state = 'snoozed' OR (r.state = 'dismissed' AND r.due_at >= c.next_due_at))
+),
+counts AS (
+    SELECT (SELECT COALESCE(SUM(f.overdue), 0) FROM by_classification f) - put_aside.overdue AS count_overdue,
+           (SELECT COALESCE(SUM(f.due_this_week), 0) FROM by_classification f)
+             - put_aside.due_this_week AS count_due_this_week,
+           (SELECT COUNT(*) FROM followups_reminder r
+             WHERE r.owner_id = %(owner)s AND r.state = 'snoozed') AS count_snoozed,
+           (SELECT COUNT(*) FROM followups_commitment p
+             WHERE p.owner_id = %(owner)s AND p.state = 'open' AND p.due_on < %(week_from_today)s)
+             AS count_promises_due,
+           EXISTS (SELECT 1 FROM by_classification) AS count_has_contacts
+    FROM put_aside
 )
-SELECT (SELECT COUNT(*) FROM contacts_contact c
-         WHERE c.owner_id = %(owner)s AND c.overdue_at < %(today_starts)s) - put_aside.overdue,
-       (SELECT COUNT(*) FROM contacts_contact c
-         WHERE c.owner_id = %(owner)s AND c.next_due_at < %(week_ends)s AND c.overdue_at >= %(today_starts)s)
-         - put_aside.due_this_week,
-       (SELECT COUNT(*) FROM followups_reminder r WHERE r.owner_id = %(owner)s AND r.state = 'snoozed'),
-       (SELECT COUNT(*) FROM followups_commitment p
-         WHERE p.owner_id = %(owner)s AND p.state = 'open' AND p.due_on < %(week_from_today)s),
-       EXISTS (SELECT 1 FROM contacts_contact c WHERE c.owner_id = %(owner)s)
-FROM put_aside
 """
 
+_COUNTS = _FIGURES + "SELECT * FROM counts"
 
-def counts(*, owner, day: Day, week_from_today) -> tuple[int, int, int, int, bool]:
-    """(overdue, due this week, snoozed, promises due, has contacts): selectors.counts."""
-    params = {
+# One row per classification of the owner with its figures, each carrying the counts too (and
+# one row of counts alone, classification NULL, when the owner has none).
+_CLASSIFICATIONS_AND_COUNTS = (
+    _FIGURES
+    + """
+SELECT counts.*, k.*, COALESCE(f.cadence_count, 0) AS cadence_count,
+       COALESCE(f.within_cadence_count, 0) AS within_cadence_count
+FROM counts
+LEFT JOIN (contacts_classification k LEFT JOIN by_classification f ON f.classification_id = k.id)
+  ON k.owner_id = %(owner)s
+ORDER BY k.display_order, k.name, k.id
+"""
+)
+
+COUNT_COLUMNS = ("overdue", "due_this_week", "snoozed", "promises_due", "has_contacts")
+
+
+def _figures_params(owner, day: Day, week_from_today: datetime.date) -> dict:
+    return {
         "owner": owner.pk,
+        "now": day.now,
         "today_starts": day.today_starts,
         "week_ends": day.week_ends,
         "week_from_today": week_from_today,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNTS, params)
-        return cursor.fetchone()
+
+
+def counts(*, owner, day: Day, week_from_today: datetime.date) -> dict:
+    """selectors.counts' figures by name (``COUNT_COLUMNS``)."""
+    (row,) = _fetch(_COUNTS, _figures_params(owner, day, week_from_today))
+    return {name: row[f"count_{name}"] for name in COUNT_COLUMNS}
+
+
+def classifications_and_counts(*, owner, day: Day, week_from_today: datetime.date) -> tuple[list[Classification], dict]:
+    """The owner's classifications with ``cadence_count`` and ``within_cadence_count``
+    (strategy.selectors.classifications_with_cadence_counts), and ``counts``, in one statement."""
+    rows = _fetch(_CLASSIFICATIONS_AND_COUNTS, _figures_params(owner, day, week_from_today))
+    classifications = []
+    for row in rows:
+        if row["id"] is None:
+            continue
+        classification = _instance(Classification, row)
+        classification.cadence_count = row["cadence_count"]
+        classification.within_cadence_count = row["within_cadence_count"]
+        classifications.append(classification)
+    return classifications, {name: rows[0][f"count_{name}"] for name in COUNT_COLUMNS}
 
 
 _WEEK_PLAN = """

@@ -97,7 +97,7 @@ def outreach_classifications(*, owner, day: Day, size: int) -> list[Classificati
     index on (owner, next due moment), which holds every classification). On PostgreSQL
     ``todays_outreach`` needs no cutoff (it reads those few contacts itself), so none is read."""
     if _hand_written_sql():
-        return pg_reads.classifications_with_cadence_counts(owner=owner, day=day)
+        return dashboard_figures(owner=owner, day=day, size=size)[0]
     followers = Contact.objects.filter(classification=OuterRef("pk"), **FOLLOWS_ITS_CLASSIFICATION)
     cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
     return list(
@@ -166,10 +166,7 @@ def counts(*, owner, day: Day) -> Counts:
     subtracted, rather than each due contact looked up among the reminders."""
     week_from_today = day.today + datetime.timedelta(days=7)
     if _hand_written_sql():
-        overdue, due_this_week, snoozed, promises_due, has_contacts = pg_reads.counts(
-            owner=owner, day=day, week_from_today=week_from_today
-        )
-        return Counts(overdue, due_this_week, snoozed, promises_due, has_contacts)
+        return Counts(**pg_reads.counts(owner=owner, day=day, week_from_today=week_from_today))
     contacts = Contact.objects.for_user(owner)
     # Overdue: past the maximum (contacts.bands). Due this week: the rest due before the week is out.
     overdue = bands.overdue(day)
@@ -201,6 +198,16 @@ def counts(*, owner, day: Day) -> Counts:
         promises_due=row["promises_due"],
         has_contacts=row["has_contacts"],
     )
+
+
+def dashboard_figures(*, owner, day: Day, size: int) -> tuple[list[Classification], Counts]:
+    """``outreach_classifications`` and ``counts`` together: one statement on PostgreSQL."""
+    if _hand_written_sql():
+        classifications, figures = pg_reads.classifications_and_counts(
+            owner=owner, day=day, week_from_today=day.today + datetime.timedelta(days=7)
+        )
+        return classifications, Counts(**figures)
+    return outreach_classifications(owner=owner, day=day, size=size), counts(owner=owner, day=day)
 
 
 @dataclasses.dataclass

@@ -67,7 +67,7 @@ def _csrf_fingerprint(request) -> str:
 def _dashboard_context(request, day, zone) -> dict:
     preferences = services.preferences_for(request.user)
     size = preferences.outreach_list_size
-    classifications = list(dashboard.outreach_classifications(owner=request.user, day=day, size=size))
+    classifications, counts = dashboard.dashboard_figures(owner=request.user, day=day, size=size)
     plan = plan_summary(owner=request.user, classifications=classifications)
     activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
     upcoming_events, events_to_follow_up = dashboard.events_card(owner=request.user, day=day)
@@ -86,7 +86,7 @@ def _dashboard_context(request, day, zone) -> dict:
         "events_to_follow_up": events_to_follow_up,
         "coming_up": dashboard.dates_coming_up(owner=request.user, day=day, classifications=classifications),
         "date_reminder_days": preferences.date_reminder_days,
-        **_counts_context(request, day),
+        "counts": counts,
     }
     context["has_contacts"] = context["counts"].has_contacts
     context["contribution_max"] = max(1, context["given_total"], context["received_total"])
