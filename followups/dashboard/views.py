@@ -79,7 +79,6 @@ def _dashboard_context(request, day, zone) -> dict:
         "plan_done": sum(1 for item in plan.items if item.is_done),
         "classifications": [c for c in plan.classifications if c.share_within_cadence is not None],
         "activity": activity,
-        "activity_max": max([1] + [week.interactions for week in activity]),
         "given_total": sum(week.given for week in activity),
         "received_total": sum(week.received for week in activity),
         "upcoming_events": upcoming_events,
