@@ -145,12 +145,14 @@ def median_ms(client, url: str, runs: int, before_each=None) -> float:
 # dashboard's context and of its rendering (nested pieces overlap), and the time of each query
 # (its round trip through the driver), per visit.
 PARTS = collections.Counter()
+IN_REQUEST = False
 QUERY_SECONDS = collections.Counter()
 QUERY_CALLS = collections.Counter()
 EXTRA_PARTS = [
     ("followups.dashboard.views", "_dashboard_context"),
     ("followups.dashboard.views", "render_to_string"),
-    ("followups.dashboard.views", "plan_summary"),
+    ("followups.dashboard.pg_reads", "plan_summary"),
+    ("followups.dashboard.pg_reads", "_fetch"),
     ("followups.services", "preferences_for"),
     ("followups.templatetags.reminder_health", "job_status"),
 ]
@@ -175,6 +177,8 @@ def _time_parts() -> None:
         label = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
 
         def timed(*args, _original=original, _label=label, **kwargs):
+            if not IN_REQUEST:  # the write before the visit reads today's list too
+                return _original(*args, **kwargs)
             started = time.perf_counter()
             try:
                 return _original(*args, **kwargs)
@@ -236,10 +240,13 @@ def main():
         uncached_ms = median_ms(client, "/", args.runs, before_each=lambda: log_with_first_of_today(user))
         if os.environ.get("BENCH_SHOW_PARTS"):  # after the timed runs: the wrappers cost time too
             _time_parts()
-            with connection.execute_wrapper(_time_query):
-                for _ in range(args.runs):
-                    log_with_first_of_today(user)
+            global IN_REQUEST
+            for _ in range(args.runs):
+                log_with_first_of_today(user)
+                IN_REQUEST = True
+                with connection.execute_wrapper(_time_query):
                     client.get("/")
+                IN_REQUEST = False
             _print_parts(args.runs)
         log_with_first_of_today(user)
         with CaptureQueriesContext(connection) as queries:

@@ -13,12 +13,14 @@ querysets.
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.db import connection
 
 from contacts.models import Classification, Contact
 from contacts.occasions import Occasion
-from strategy.models import Event
+from strategy.models import Event, Plan, Purpose, Venue
+from strategy.selectors import PlanState, plan_state_of
 
 from ..models import Reminder, WeekPlanEntry
 from ..selectors import Day
@@ -32,9 +34,16 @@ def _fetch(sql: str, params: dict) -> list[dict]:
 
 
 def _instance(model, row: dict, prefix: str = ""):
-    """A ``model`` from the row's columns named ``prefix`` + field; fields not read stay deferred."""
-    names = [field.attname for field in model._meta.concrete_fields if prefix + field.attname in row]
-    return model.from_db(connection.alias, names, [row[prefix + name] for name in names])
+    """A ``model`` from the row's columns named ``prefix`` + field, each converted as the ORM
+    would (a JSON field's text parsed); fields not read stay deferred."""
+    fields = [field for field in model._meta.concrete_fields if prefix + field.attname in row]
+    values = []
+    for field in fields:
+        value = row[prefix + field.attname]
+        if value is not None and hasattr(field, "from_db_value"):
+            value = field.from_db_value(value, None, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], values)
 
 
 # What puts a contact's due moment aside (selectors._putting_aside): a snooze of its cadence
@@ -310,3 +319,39 @@ def weekly_activity(*, owner, week_starts: list[datetime.datetime], until: datet
     with connection.cursor() as cursor:
         cursor.execute(_WEEKLY_ACTIVITY, params)
         return {week - 1: figures for week, *figures in cursor.fetchall()}
+
+
+# The plan card and nudge (strategy.selectors.plan_summary): the plan, if written, with the
+# purposes and the venues, in their models' orders, in one statement.
+_PLAN = """
+SELECT p.*,
+       (SELECT json_agg(json_build_object('id', u.id, 'name', u.name, 'is_main', u.is_main)
+                        ORDER BY u.is_main DESC, u.name, u.id)
+          FROM strategy_purpose u WHERE u.owner_id = %(owner)s) AS purposes,
+       (SELECT json_agg(json_build_object('id', v.id, 'name', v.name, 'kind', v.kind) ORDER BY v.name, v.id)
+          FROM strategy_venue v WHERE v.owner_id = %(owner)s) AS venues
+FROM (SELECT 1) AS one LEFT JOIN strategy_plan p ON p.owner_id = %(owner)s
+"""
+
+
+def plan_summary(*, owner, classifications: list[Classification]) -> PlanState:
+    (row,) = _fetch(_PLAN, {"owner": owner.pk})
+    plan = _instance(Plan, row) if row["id"] is not None else Plan(owner=owner)
+    purposes = [
+        Purpose.from_db(
+            connection.alias, ["id", "owner_id", "name", "is_main"], [p["id"], owner.pk, p["name"], p["is_main"]]
+        )
+        for p in _json(row["purposes"])
+    ]
+    venues = [
+        Venue.from_db(connection.alias, ["id", "name", "kind"], [v["id"], v["name"], v["kind"]])
+        for v in _json(row["venues"])
+    ]
+    return plan_state_of(plan=plan, purposes=purposes, venues=venues, classifications=classifications)
+
+
+def _json(value) -> list:
+    """A json_agg column: psycopg parses ``json`` itself; NULL when nothing was aggregated."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value

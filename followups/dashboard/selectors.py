@@ -19,7 +19,7 @@ from contacts.ownership import group_by_owner
 from netcrm.counting import count_of
 from netcrm.dates import start_of_local_day
 from strategy.models import Event
-from strategy.selectors import classifications_with_cadence_counts
+from strategy.selectors import classifications_with_cadence_counts, plan_summary
 
 from ..models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
 from ..selectors import Day, with_last_interaction
@@ -316,6 +316,14 @@ def dates_coming_up(
     for reminder in shown:
         reminder.days_until = (reminder.occasion_on - day.today).days
     return ComingUp(reminders=shown, total=total)
+
+
+def plan_card(*, owner, classifications: list[Classification]):
+    """The plan card and nudge: strategy.selectors.plan_summary (one query on PostgreSQL, three
+    otherwise); ``classifications`` those of ``dashboard_figures``."""
+    if _hand_written_sql():
+        return pg_reads.plan_summary(owner=owner, classifications=classifications)
+    return plan_summary(owner=owner, classifications=classifications)
 
 
 EVENTS_SHOWN = 4

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from contacts.freshness import stamp
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
-from strategy.selectors import plan_summary
 
 from .. import services
 from ..models import WeekPlanEntry
@@ -68,7 +67,7 @@ def _dashboard_context(request, day, zone) -> dict:
     preferences = services.preferences_for(request.user)
     size = preferences.outreach_list_size
     classifications, counts = dashboard.dashboard_figures(owner=request.user, day=day, size=size)
-    plan = plan_summary(owner=request.user, classifications=classifications)
+    plan = dashboard.plan_card(owner=request.user, classifications=classifications)
     activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
     upcoming_events, events_to_follow_up = dashboard.events_card(owner=request.user, day=day)
     context = {
