@@ -38,7 +38,7 @@ def home(request):
     The body is cached per session and CSRF secret (its forms carry the token: a cookie cleaner
     that replaces the csrftoken cookie must not be served forms that 403), per version of
     the user's data (contacts.freshness: any write moves it) and per local day (the lists
-    and counts are "as of today"), so a repeat visit costs a cache lookup, not seventeen queries.
+    and counts are "as of today"), so a repeat visit costs a cache lookup, not the body's eight queries.
     With the cache down every lookup is a miss (settings: django-redis ignores its errors), so
     the page is simply rendered afresh.
     """
