@@ -5,15 +5,19 @@ or by the querysets SQLite runs (followups.dashboard.pg_reads)."""
 
 import datetime
 import random
+import re
 from fractions import Fraction
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from contacts.cadence import refresh_cadence
+from contacts.freshness import touch
 from contacts.models import Contact
 from followups import services
 from followups.dashboard import selectors as dashboard_selectors
+from followups.demo import seed_demo
 from followups.models import OutreachSkip, Reminder
 
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory
@@ -149,3 +153,27 @@ def test_without_any_classification_the_counts_and_the_list_still_show(
     shown = counts(response)
     assert (shown["overdue"], shown["week"]) == (1, 2)  # the third is due in five days
     assert response.context["classifications"] == []
+
+
+@pytest.mark.django_db
+def test_the_demo_dashboard_reads_the_same_from_the_sql_and_from_the_querysets(client, monkeypatch, frozen):
+    """Every card (counts, today, coming up, week plan, plan, kept warm, activity, events) of a
+    filled network: the page PostgreSQL's hand-written SQL renders is the page the querysets
+    SQLite runs render, byte for byte but the CSRF tokens."""
+    frozen.move_to(datetime.datetime.now(datetime.UTC))  # the demo is seeded around the real today
+    user = seed_demo(username="demo", password="demo-network-2026")
+    services.snooze_contact(
+        contact=Contact.objects.filter(owner=user, next_due_at__isnull=False).order_by("next_due_at").first(),
+        until=timezone.now() + datetime.timedelta(days=3),
+    )
+    client.force_login(user)
+    pages = {}
+    for hand_written_sql in (True, False):
+        monkeypatch.setattr(dashboard_selectors, "HAND_WRITTEN_SQL", hand_written_sql)
+        touch([user.pk])  # render afresh, not from the cache
+        html = client.get(HOME).content.decode()
+        pages[hand_written_sql] = re.sub(r"\b[A-Za-z0-9]{64}\b", "(csrf token)", html)  # masked anew each time
+    assert pages[True] == pages[False]
+    for card in ("Reach out today", "Coming up", "This week's plan", "Your plan", "Kept warm", "To follow up"):
+        assert card in pages[True]
+    assert pages[True].count('id="outreach-') == 5 and pages[True].count('id="date-') >= 1
