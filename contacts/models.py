@@ -204,10 +204,12 @@ class Contact(models.Model):
             # The dashboard: how many of a classification are within their cadence, and the
             # earliest due of a classification (followups.dashboard.selectors), read from index ranges.
             models.Index(fields=["classification", "next_due_at"], name="contact_classification_due_idx"),
+            # The few with a frequency or a maximum of their own, whom today's outreach ranks one by one.
             models.Index(
                 fields=["owner", "next_due_at"],
-                name="contact_own_frequency_due_idx",
-                condition=models.Q(contact_every_days_override__isnull=False),
+                name="contact_own_rhythm_due_idx",
+                condition=models.Q(contact_every_days_override__isnull=False)
+                | models.Q(contact_at_most_days_override__isnull=False),
             ),
         ]
         constraints = [

@@ -1,17 +1,23 @@
 """Today's outreach reads only a few contacts per classification, and the counts subtract the
 contacts put aside instead of checking each due one: both must show exactly what ranking and
-counting every contact from scratch shows."""
+counting every contact from scratch shows, whether read by the hand-written SQL PostgreSQL runs
+or by the querysets SQLite runs (followups.dashboard.pg_reads)."""
 
 import datetime
 import random
+import re
 from fractions import Fraction
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from contacts.cadence import refresh_cadence
+from contacts.freshness import touch
 from contacts.models import Contact
 from followups import services
+from followups.dashboard import selectors as dashboard_selectors
+from followups.demo import seed_demo
 from followups.models import OutreachSkip, Reminder
 
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory
@@ -106,8 +112,12 @@ def from_scratch(owner):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("hand_written_sql", [True, False], ids=["sql", "querysets"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_todays_outreach_and_the_counts_match_looking_at_every_contact(owner_client, owner, seed):
+def test_todays_outreach_and_the_counts_match_looking_at_every_contact(
+    owner_client, owner, seed, hand_written_sql, monkeypatch
+):
+    monkeypatch.setattr(dashboard_selectors, "HAND_WRITTEN_SQL", hand_written_sql)
     mixed_network(owner, seed)
     ranked, overdue, this_week = from_scratch(owner)
     assert len(ranked) > 5  # enough due people for the smaller list sizes below to cut it
@@ -120,3 +130,50 @@ def test_todays_outreach_and_the_counts_match_looking_at_every_contact(owner_cli
     shown = counts(response)
     assert (shown["overdue"], shown["week"]) == (overdue, this_week)
     assert shown["snoozed"] == Reminder.objects.filter(owner=owner, state="snoozed").count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hand_written_sql", [True, False], ids=["sql", "querysets"])
+def test_without_any_classification_the_counts_and_the_list_still_show(
+    owner_client, owner, hand_written_sql, monkeypatch
+):
+    monkeypatch.setattr(dashboard_selectors, "HAND_WRITTEN_SQL", hand_written_sql)
+    for index, days_ago in enumerate((40, 9, 2)):  # overdue, due (not past 1.5 weeks), not yet due
+        person = ContactFactory(
+            owner=owner,
+            first_name=f"Own{index}",
+            classification=None,
+            contact_every_days_override=7,
+            created_at=NOW - datetime.timedelta(days=400),
+        )
+        InteractionFactory(contact=person, occurred_at=NOW - datetime.timedelta(days=days_ago))
+    refresh_cadence(Contact.objects.filter(owner=owner))
+    response = owner_client.get(HOME)
+    assert today_names(response) == ["Own0", "Own1"]
+    shown = counts(response)
+    assert (shown["overdue"], shown["week"]) == (1, 2)  # the third is due in five days
+    assert response.context["classifications"] == []
+
+
+@pytest.mark.django_db
+def test_the_demo_dashboard_reads_the_same_from_the_sql_and_from_the_querysets(client, monkeypatch, frozen):
+    """Every card (counts, today, coming up, week plan, plan, kept warm, activity, events) of a
+    filled network: the page PostgreSQL's hand-written SQL renders is the page the querysets
+    SQLite runs render, byte for byte but the CSRF tokens."""
+    frozen.move_to(datetime.datetime.now(datetime.UTC))  # the demo is seeded around the real today
+    user = seed_demo(username="demo", password="demo-network-2026")
+    services.snooze_contact(
+        contact=Contact.objects.filter(owner=user, next_due_at__isnull=False).order_by("next_due_at").first(),
+        until=timezone.now() + datetime.timedelta(days=3),
+    )
+    client.force_login(user)
+    pages = {}
+    for hand_written_sql in (True, False):
+        monkeypatch.setattr(dashboard_selectors, "HAND_WRITTEN_SQL", hand_written_sql)
+        touch([user.pk])  # render afresh, not from the cache
+        html = client.get(HOME).content.decode()
+        pages[hand_written_sql] = re.sub(r"\b[A-Za-z0-9]{64}\b", "(csrf token)", html)  # masked anew each time
+    assert pages[True] == pages[False]
+    for card in ("Reach out today", "Coming up", "This week's plan", "Your plan", "Kept warm", "To follow up"):
+        assert card in pages[True]
+    assert pages[True].count('id="outreach-') == 5 and pages[True].count('id="date-') >= 1

@@ -7,10 +7,11 @@ import dataclasses
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
 from contacts import bands
 from contacts.models import Classification, Contact, Interaction
@@ -18,10 +19,19 @@ from contacts.ownership import group_by_owner
 from netcrm.counting import count_of
 from netcrm.dates import start_of_local_day
 from strategy.models import Event
-from strategy.selectors import classifications_with_cadence_counts
+from strategy.selectors import classifications_with_cadence_counts, plan_summary
 
 from ..models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
 from ..selectors import Day, with_last_interaction
+from . import pg_reads
+
+# On PostgreSQL the hottest reads run as hand-written SQL (pg_reads says why); the querysets
+# below are the same rules for SQLite, and what tests compare the SQL with (they switch this off).
+HAND_WRITTEN_SQL = True
+
+
+def _hand_written_sql() -> bool:
+    return HAND_WRITTEN_SQL and connection.vendor == "postgresql"
 
 
 class OverdueShare(models.Func):
@@ -73,7 +83,7 @@ FOLLOWS_ITS_CLASSIFICATION = {
 }
 
 
-def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classification]:
+def outreach_classifications(*, owner, day: Day, size: int) -> list[Classification]:
     """The owner's classifications with the "kept warm" card's figures (``cadence_count``,
     ``within_cadence_count``) and ``outreach_cutoff``, which lets ``todays_outreach`` look at a
     few contacts per classification rather than rank every due one (one query).
@@ -85,10 +95,15 @@ def outreach_classifications(*, owner, day: Day, size: int) -> QuerySet[Classifi
     as their ideal, so putting the overdue first keeps it true). It is read from an index on
     (classification, next due moment), a few rows per classification (no owner filter on these
     contacts: the classification is the owner's, and the filter would lead the planner to the
-    index on (owner, next due moment), which holds every classification)."""
+    index on (owner, next due moment), which holds every classification). On PostgreSQL
+    ``todays_outreach`` needs no cutoff (it reads those few contacts itself), so none is read."""
+    if _hand_written_sql():
+        return dashboard_figures(owner=owner, day=day, size=size)[0]
     followers = Contact.objects.filter(classification=OuterRef("pk"), **FOLLOWS_ITS_CLASSIFICATION)
     cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
-    return classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
+    return list(
+        classifications_with_cadence_counts(owner=owner, now=day.now).annotate(outreach_cutoff=Subquery(cutoff))
+    )
 
 
 def todays_outreach(
@@ -103,7 +118,9 @@ def todays_outreach(
     a frequency of their own) and cut, then fetch the chosen with their last interaction (so
     "where we left off" is looked up for five contacts, not for every candidate)."""
     if classifications is None:
-        classifications = list(outreach_classifications(owner=owner, day=day, size=size))
+        classifications = outreach_classifications(owner=owner, day=day, size=size)
+    if _hand_written_sql():
+        return pg_reads.todays_outreach(owner=owner, day=day, size=size, classifications=classifications)
     candidates = ~Q(**FOLLOWS_ITS_CLASSIFICATION)
     for classification in classifications:
         if classification.contact_every_days:
@@ -148,6 +165,9 @@ def counts(*, owner, day: Day) -> Counts:
     one query. The due counts are read from the index on (owner, next due moment); the contacts
     a snooze or a dismissal put aside are few, so they are counted from their reminders and
     subtracted, rather than each due contact looked up among the reminders."""
+    week_from_today = day.today + datetime.timedelta(days=7)
+    if _hand_written_sql():
+        return Counts(**pg_reads.counts(owner=owner, day=day, week_from_today=week_from_today))
     contacts = Contact.objects.for_user(owner)
     # Overdue: past the maximum (contacts.bands). Due this week: the rest due before the week is out.
     overdue = bands.overdue(day)
@@ -166,9 +186,7 @@ def counts(*, owner, day: Day) -> Counts:
             ),
             snoozed=count_of(Reminder.objects.for_user(owner).filter(state=Reminder.State.SNOOZED)),
             promises_due=count_of(
-                Commitment.objects.for_user(owner).filter(
-                    state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
-                )
+                Commitment.objects.for_user(owner).filter(state=Commitment.State.OPEN, due_on__lt=week_from_today)
             ),
             has_contacts=Exists(contacts),
         )
@@ -183,17 +201,40 @@ def counts(*, owner, day: Day) -> Counts:
     )
 
 
+def dashboard_figures(*, owner, day: Day, size: int) -> tuple[list[Classification], Counts]:
+    """``outreach_classifications`` and ``counts`` together: one statement on PostgreSQL."""
+    if _hand_written_sql():
+        classifications, figures = pg_reads.classifications_and_counts(
+            owner=owner, day=day, week_from_today=day.today + datetime.timedelta(days=7)
+        )
+        return classifications, Counts(**figures)
+    return outreach_classifications(owner=owner, day=day, size=size), counts(owner=owner, day=day)
+
+
 @dataclasses.dataclass
 class WeekActivity:
     week_starting: datetime.date
     interactions: int
     given: int
     received: int
+    bar_percent: int = 0  # of the busiest week shown (the chart's bar height)
+
+    @property
+    def label(self) -> str:
+        """The week's Monday as ``|date:"j M"`` shows it ("14 Sep"), without the filter's cost in a loop."""
+        return f"{self.week_starting.day} {str(MONTHS_3[self.week_starting.month]).title()}"
 
 
 def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActivity]:
     """Interactions, contributions given and received, per week for the last ``weeks`` weeks (one query)."""
     first_week = day.week_starting - datetime.timedelta(weeks=weeks - 1)
+    week_days = [first_week + datetime.timedelta(weeks=index) for index in range(weeks)]
+    if _hand_written_sql():
+        week_starts = [start_of_local_day(week, zone) for week in week_days]
+        figures = pg_reads.weekly_activity(owner=owner, week_starts=week_starts, until=day.tomorrow_starts)
+        return _with_bar_heights(
+            [WeekActivity(week, *figures.get(index, (0, 0, 0))) for index, week in enumerate(week_days)]
+        )
     rows = (
         Interaction.objects.for_user(owner)
         .filter(occurred_at__gte=start_of_local_day(first_week, zone), occurred_at__lt=day.tomorrow_starts)
@@ -208,15 +249,26 @@ def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActiv
     by_week = {timezone.localtime(row["week"], zone).date() if isinstance(row["week"], datetime.datetime)
                else row["week"]: row for row in rows}  # fmt: skip
     activity = []
-    for index in range(weeks):
-        week = first_week + datetime.timedelta(weeks=index)
+    for week in week_days:
         row = by_week.get(week, {})
         activity.append(WeekActivity(week, row.get("total", 0), row.get("given", 0), row.get("received", 0)))
+    return _with_bar_heights(activity)
+
+
+def _with_bar_heights(activity: list[WeekActivity]) -> list[WeekActivity]:
+    busiest = max([1] + [week.interactions for week in activity])
+    for week in activity:
+        week.bar_percent = round(100 * week.interactions / busiest)  # as {% widthratio %} rounds
     return activity
 
 
-def week_plan(*, owner, day: Day, zone) -> list[WeekPlanEntry]:
-    """This week's picked contacts; ``done`` is true once an interaction is logged this week (one query)."""
+def week_plan(*, owner, day: Day, zone, classifications: list[Classification] | None = None) -> list[WeekPlanEntry]:
+    """This week's picked contacts; ``done`` is true once an interaction is logged this week (one
+    query). ``classifications``: the owner's, if the caller has read them (each contact's is
+    taken from them rather than read again)."""
+    if classifications is not None and _hand_written_sql():
+        since = start_of_local_day(day.week_starting, zone)
+        return pg_reads.week_plan(owner=owner, day=day, since=since, classifications=classifications)
     return week_plans(owner_ids=[owner.pk], day=day, zone=zone).get(owner.pk, [])
 
 
@@ -244,23 +296,47 @@ class ComingUp:
     total: int
 
 
-def dates_coming_up(*, owner, day: Day, size: int = COMING_UP_SIZE) -> ComingUp:
+def dates_coming_up(
+    *, owner, day: Day, size: int = COMING_UP_SIZE, classifications: list[Classification] | None = None
+) -> ComingUp:
     """Birthdays and other dates the sweep has raised and nobody has acted on yet, soonest
     first, with the contact's classification (its message guidance stands beside each) and
-    where you left off. Two queries at most, whatever the network's size."""
-    open_dates = Reminder.objects.filter(owner=owner, kind=Reminder.Kind.DATE, state=Reminder.State.OPEN)
-    shown = list(
-        with_last_interaction(open_dates.select_related("contact__classification", "occasion")).order_by(
-            "occasion_on", "pk"
-        )[:size]
-    )
+    where you left off. Two queries at most, whatever the network's size (one on PostgreSQL
+    when the caller passes the owner's ``classifications``)."""
+    if classifications is not None and _hand_written_sql():
+        shown, total = pg_reads.dates_coming_up(owner=owner, size=size, classifications=classifications)
+    else:
+        open_dates = Reminder.objects.filter(owner=owner, kind=Reminder.Kind.DATE, state=Reminder.State.OPEN)
+        shown = list(
+            with_last_interaction(open_dates.select_related("contact__classification", "occasion")).order_by(
+                "occasion_on", "pk"
+            )[:size]
+        )
+        total = open_dates.count() if len(shown) == size else len(shown)
     for reminder in shown:
         reminder.days_until = (reminder.occasion_on - day.today).days
-    total = open_dates.count() if len(shown) == size else len(shown)
     return ComingUp(reminders=shown, total=total)
 
 
-def upcoming_events(*, owner, day: Day, limit: int = 4) -> list[Event]:
+def plan_card(*, owner, classifications: list[Classification]):
+    """The plan card and nudge: strategy.selectors.plan_summary (one query on PostgreSQL, three
+    otherwise); ``classifications`` those of ``dashboard_figures``."""
+    if _hand_written_sql():
+        return pg_reads.plan_summary(owner=owner, classifications=classifications)
+    return plan_summary(owner=owner, classifications=classifications)
+
+
+EVENTS_SHOWN = 4
+
+
+def events_card(*, owner, day: Day) -> tuple[list[Event], list[Event]]:
+    """The events card: (``upcoming_events``, ``events_needing_followup``); one query on PostgreSQL."""
+    if _hand_written_sql():
+        return pg_reads.events(owner=owner, day=day, size=EVENTS_SHOWN)
+    return upcoming_events(owner=owner, day=day), events_needing_followup(owner=owner)
+
+
+def upcoming_events(*, owner, day: Day, limit: int = EVENTS_SHOWN) -> list[Event]:
     return list(
         Event.objects.for_user(owner)
         .filter(held_on__gte=day.today)
@@ -278,5 +354,5 @@ def events_needing_followup(*, owner) -> list[Event]:
         Event.objects.for_user(owner)
         .filter(meetings__contact__in=open_followups.values("contact_id"))
         .annotate(to_follow_up=Count("meetings", distinct=True))
-        .order_by("-held_on", "-pk")[:4]
+        .order_by("-held_on", "-pk")[:EVENTS_SHOWN]
     )

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from contacts.freshness import stamp
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
-from strategy.selectors import plan_summary
 
 from .. import services
 from ..models import WeekPlanEntry
@@ -39,7 +38,7 @@ def home(request):
     The body is cached per session and CSRF secret (its forms carry the token: a cookie cleaner
     that replaces the csrftoken cookie must not be served forms that 403), per version of
     the user's data (contacts.freshness: any write moves it) and per local day (the lists
-    and counts are "as of today"), so a repeat visit costs a cache lookup, not seventeen queries.
+    and counts are "as of today"), so a repeat visit costs a cache lookup, not the body's eight queries.
     With the cache down every lookup is a miss (settings: django-redis ignores its errors), so
     the page is simply rendered afresh.
     """
@@ -67,25 +66,25 @@ def _csrf_fingerprint(request) -> str:
 def _dashboard_context(request, day, zone) -> dict:
     preferences = services.preferences_for(request.user)
     size = preferences.outreach_list_size
-    classifications = list(dashboard.outreach_classifications(owner=request.user, day=day, size=size))
-    plan = plan_summary(owner=request.user, classifications=classifications)
+    classifications, counts = dashboard.dashboard_figures(owner=request.user, day=day, size=size)
+    plan = dashboard.plan_card(owner=request.user, classifications=classifications)
     activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
+    upcoming_events, events_to_follow_up = dashboard.events_card(owner=request.user, day=day)
     context = {
         "day": day,
         "today": dashboard.todays_outreach(owner=request.user, day=day, size=size, classifications=classifications),
-        "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone),
+        "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone, classifications=classifications),
         "plan": plan,
         "plan_done": sum(1 for item in plan.items if item.is_done),
         "classifications": [c for c in plan.classifications if c.share_within_cadence is not None],
         "activity": activity,
-        "activity_max": max([1] + [week.interactions for week in activity]),
         "given_total": sum(week.given for week in activity),
         "received_total": sum(week.received for week in activity),
-        "upcoming_events": dashboard.upcoming_events(owner=request.user, day=day),
-        "events_to_follow_up": dashboard.events_needing_followup(owner=request.user),
-        "coming_up": dashboard.dates_coming_up(owner=request.user, day=day),
+        "upcoming_events": upcoming_events,
+        "events_to_follow_up": events_to_follow_up,
+        "coming_up": dashboard.dates_coming_up(owner=request.user, day=day, classifications=classifications),
         "date_reminder_days": preferences.date_reminder_days,
-        **_counts_context(request, day),
+        "counts": counts,
     }
     context["has_contacts"] = context["counts"].has_contacts
     context["contribution_max"] = max(1, context["given_total"], context["received_total"])

@@ -227,10 +227,16 @@ def plan_summary(*, owner, classifications: list[Classification]) -> PlanState:
 def _read_state(owner, plan: Plan | None, purposes: QuerySet[Purpose], classifications: list) -> PlanState:
     if plan is None:
         plan = Plan.objects.for_user(owner).first() or Plan(owner=owner)
+    venues = list(Venue.objects.for_user(owner).only("pk", "name", "kind"))
+    return plan_state_of(plan=plan, purposes=list(purposes), venues=venues, classifications=classifications)
+
+
+def plan_state_of(*, plan: Plan, purposes: list[Purpose], venues: list[Venue], classifications: list) -> PlanState:
+    """``plan_summary`` from rows the caller has read (the dashboard reads them in one statement);
+    ``classifications`` as ``plan_summary`` takes them."""
     for classification in classifications:
         classification.share_within_cadence = share_within_cadence(classification)
-    venues = list(Venue.objects.for_user(owner).only("pk", "name", "kind"))
-    return _assemble(plan, list(purposes), classifications, venues)
+    return _assemble(plan, purposes, classifications, venues)
 
 
 def unfinished_plan_items(*, owner_ids) -> dict[int, list[str]]:

@@ -1,0 +1,357 @@
+"""The dashboard's hottest reads written out in SQL, for PostgreSQL.
+
+Why not the ORM: right after a write the dashboard is rendered afresh, and at 10,000 contacts
+Django spent more time building and compiling these querysets (correlated subqueries, OR-ed
+candidate lists, annotations) than PostgreSQL spent running them (bench/dashboard.py,
+``BENCH_SHOW_PARTS=1``). These statements say the same rules as the querysets in
+``selectors`` (contacts.bands for the bands, ``selectors._putting_aside`` for what puts a
+contact aside), are parameterised and owner-scoped, and are compared with those querysets on
+random networks (tests/test_dashboard_ranking.py). SQLite, the embedded default, runs the
+querysets.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.db import connection
+
+from contacts.models import Classification, Contact
+from contacts.occasions import Occasion
+from strategy.models import Event, Plan, Purpose, Venue
+from strategy.selectors import PlanState, plan_state_of
+
+from ..models import Reminder, WeekPlanEntry
+from ..selectors import Day
+
+
+def _fetch(sql: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _instance(model, row: dict, prefix: str = ""):
+    """A ``model`` from the row's columns named ``prefix`` + field, each converted as the ORM
+    would (a JSON field's text parsed); fields not read stay deferred."""
+    fields = [field for field in model._meta.concrete_fields if prefix + field.attname in row]
+    values = []
+    for field in fields:
+        value = row[prefix + field.attname]
+        if value is not None and hasattr(field, "from_db_value"):
+            value = field.from_db_value(value, None, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], values)
+
+
+# What puts a contact's due moment aside (selectors._putting_aside): a snooze of its cadence
+# reminder, or a dismissal of that due moment; or a skip today. ``c`` is the contact.
+_NOT_PUT_ASIDE = """
+    NOT EXISTS (
+        SELECT 1 FROM followups_reminder r
+        WHERE r.owner_id = %(owner)s AND r.contact_id = c.id AND r.kind = 'cadence'
+          AND (r.state = 'snoozed' OR (r.state = 'dismissed' AND r.due_at >= c.next_due_at))
+    )
+    AND NOT EXISTS (SELECT 1 FROM followups_outreachskip s WHERE s.contact_id = c.id AND s.skipped_on = %(today)s)
+"""
+
+# Candidates: contacts with a frequency or a maximum of their own (few: a partial index holds
+# them), all those due by tonight; and per classification, the first ``size`` of its followers
+# due by tonight (selectors.outreach_classifications says why no one later can make the list),
+# read from the index on (classification, next due moment): the classification is the owner's,
+# and an owner filter there would lead the planner to the index on (owner, next due moment),
+# which holds every classification; the owner is checked on the few rows found. Then the selectors' order: the
+# overdue first, the most overdue relative to their frequency, the classifications' order.
+_TODAYS_OUTREACH = f"""
+SELECT c.*,
+       EXTRACT(EPOCH FROM (%(now)s::timestamptz - c.next_due_at))
+         / (86400.0 * COALESCE(c.contact_every_days_override, k.contact_every_days)) AS overdue_share,
+       i.summary AS last_summary, i.next_step AS last_next_step
+FROM (
+    SELECT c.id FROM contacts_contact c
+    WHERE c.owner_id = %(owner)s AND c.next_due_at < %(tomorrow)s
+      AND (c.contact_every_days_override IS NOT NULL OR c.contact_at_most_days_override IS NOT NULL)
+      AND {_NOT_PUT_ASIDE}
+    UNION ALL
+    SELECT followers.id FROM contacts_classification k CROSS JOIN LATERAL (
+        SELECT c.id FROM contacts_contact c
+        WHERE c.classification_id = k.id AND c.next_due_at < %(tomorrow)s
+          AND c.contact_every_days_override IS NULL AND c.contact_at_most_days_override IS NULL
+          AND {_NOT_PUT_ASIDE}
+        ORDER BY c.next_due_at, c.id
+        LIMIT %(size)s
+    ) followers
+    WHERE k.owner_id = %(owner)s
+) candidate
+JOIN contacts_contact c ON c.id = candidate.id
+LEFT JOIN contacts_classification k ON k.id = c.classification_id
+LEFT JOIN contacts_interaction i ON i.id = c.last_interaction_id
+WHERE c.owner_id = %(owner)s
+ORDER BY CASE WHEN c.overdue_at < %(today_starts)s THEN 0 ELSE 1 END,
+         overdue_share DESC, k.display_order ASC NULLS LAST, c.id
+LIMIT %(size)s
+"""
+
+
+def todays_outreach(*, owner, day: Day, size: int, classifications: list[Classification]) -> list[Contact]:
+    """selectors.todays_outreach in one statement, each contact with its classification (from
+    ``classifications``, the owner's), ``overdue_share``, ``last_summary`` and ``last_next_step``."""
+    params = {
+        "owner": owner.pk,
+        "now": day.now,
+        "today": day.today,
+        "today_starts": day.today_starts,
+        "tomorrow": day.tomorrow_starts,
+        "size": size,
+    }
+    by_pk = {classification.pk: classification for classification in classifications}
+    chosen = list(Contact.objects.raw(_TODAYS_OUTREACH, params))
+    for contact in chosen:
+        contact.classification = by_pk.get(contact.classification_id)
+    return chosen
+
+
+# The figures (the counts at the top, the "kept warm" shares) in one pass over the owner's
+# contacts rather than one index range per figure: right after a write the index-only ranges
+# lose their edge (every page the write touched must be read until the next VACUUM), and at
+# 10,000 contacts the ranges together read the network two or three times over. The bands are
+# contacts.bands': overdue past the maximum, due this week the rest due before the week is out.
+# The contacts a snooze or a dismissal puts aside are few: counted from their reminders and
+# subtracted, rather than each due contact looked up among the reminders.
+_FIGURES = """
+WITH by_classification AS (
+    SELECT c.classification_id,
+           COUNT(c.next_due_at) AS cadence_count,
+           COUNT(*) FILTER (WHERE c.next_due_at > %(now)s) AS within_cadence_count,
+           COUNT(*) FILTER (WHERE c.overdue_at < %(today_starts)s) AS overdue,
+           COUNT(*) FILTER (WHERE c.next_due_at < %(week_ends)s AND c.overdue_at >= %(today_starts)s) AS due_this_week
+    FROM contacts_contact c
+    WHERE c.owner_id = %(owner)s
+    GROUP BY c.classification_id
+),
+put_aside AS (
+    SELECT COUNT(DISTINCT r.contact_id) FILTER (WHERE c.overdue_at < %(today_starts)s) AS overdue,
+           COUNT(DISTINCT r.contact_id) FILTER (
+               WHERE c.next_due_at < %(week_ends)s AND c.overdue_at >= %(today_starts)s) AS due_this_week
+    FROM followups_reminder r JOIN contacts_contact c ON c.id = r.contact_id
+    WHERE r.owner_id = %(owner)s AND r.kind = 'cadence'
+      AND (r.state = 'snoozed' OR (r.state = 'dismissed' AND r.due_at >= c.next_due_at))
+),
+counts AS (
+    SELECT (SELECT COALESCE(SUM(f.overdue), 0) FROM by_classification f) - put_aside.overdue AS count_overdue,
+           (SELECT COALESCE(SUM(f.due_this_week), 0) FROM by_classification f)
+             - put_aside.due_this_week AS count_due_this_week,
+           (SELECT COUNT(*) FROM followups_reminder r
+             WHERE r.owner_id = %(owner)s AND r.state = 'snoozed') AS count_snoozed,
+           (SELECT COUNT(*) FROM followups_commitment p
+             WHERE p.owner_id = %(owner)s AND p.state = 'open' AND p.due_on < %(week_from_today)s)
+             AS count_promises_due,
+           EXISTS (SELECT 1 FROM by_classification) AS count_has_contacts
+    FROM put_aside
+)
+"""
+
+_COUNTS = _FIGURES + "SELECT * FROM counts"
+
+# One row per classification of the owner with its figures, each carrying the counts too (and
+# one row of counts alone, classification NULL, when the owner has none).
+_CLASSIFICATIONS_AND_COUNTS = (
+    _FIGURES
+    + """
+SELECT counts.*, k.*, COALESCE(f.cadence_count, 0) AS cadence_count,
+       COALESCE(f.within_cadence_count, 0) AS within_cadence_count
+FROM counts
+LEFT JOIN (contacts_classification k LEFT JOIN by_classification f ON f.classification_id = k.id)
+  ON k.owner_id = %(owner)s
+ORDER BY k.display_order, k.name, k.id
+"""
+)
+
+COUNT_COLUMNS = ("overdue", "due_this_week", "snoozed", "promises_due", "has_contacts")
+
+
+def _figures_params(owner, day: Day, week_from_today: datetime.date) -> dict:
+    return {
+        "owner": owner.pk,
+        "now": day.now,
+        "today_starts": day.today_starts,
+        "week_ends": day.week_ends,
+        "week_from_today": week_from_today,
+    }
+
+
+def counts(*, owner, day: Day, week_from_today: datetime.date) -> dict:
+    """selectors.counts' figures by name (``COUNT_COLUMNS``)."""
+    (row,) = _fetch(_COUNTS, _figures_params(owner, day, week_from_today))
+    return {name: row[f"count_{name}"] for name in COUNT_COLUMNS}
+
+
+def classifications_and_counts(*, owner, day: Day, week_from_today: datetime.date) -> tuple[list[Classification], dict]:
+    """The owner's classifications with ``cadence_count`` and ``within_cadence_count``
+    (strategy.selectors.classifications_with_cadence_counts), and ``counts``, in one statement."""
+    rows = _fetch(_CLASSIFICATIONS_AND_COUNTS, _figures_params(owner, day, week_from_today))
+    classifications = []
+    for row in rows:
+        if row["id"] is None:
+            continue
+        classification = _instance(Classification, row)
+        classification.cadence_count = row["cadence_count"]
+        classification.within_cadence_count = row["within_cadence_count"]
+        classifications.append(classification)
+    return classifications, {name: rows[0][f"count_{name}"] for name in COUNT_COLUMNS}
+
+
+_WEEK_PLAN = """
+SELECT e.*, c.first_name AS "contact.first_name", c.last_name AS "contact.last_name",
+       c.classification_id AS "contact.classification_id",
+       EXISTS (SELECT 1 FROM contacts_interaction i
+                WHERE i.contact_id = e.contact_id AND i.occurred_at >= %(since)s) AS done
+FROM followups_weekplanentry e JOIN contacts_contact c ON c.id = e.contact_id
+WHERE e.owner_id = %(owner)s AND e.week_starting = %(week_starting)s AND c.owner_id = %(owner)s
+ORDER BY done, e.created_at, e.id
+"""
+
+
+def week_plan(*, owner, day: Day, since: datetime.datetime, classifications: list[Classification]):
+    """selectors.week_plan: each entry's contact with its name and classification (from
+    ``classifications``, the owner's; its other fields are read only if asked for)."""
+    by_pk = {classification.pk: classification for classification in classifications}
+    entries = []
+    for row in _fetch(_WEEK_PLAN, {"owner": owner.pk, "week_starting": day.week_starting, "since": since}):
+        entry = _instance(WeekPlanEntry, row)
+        row["contact.id"], row["contact.owner_id"] = entry.contact_id, entry.owner_id
+        entry.contact = _instance(Contact, row, "contact.")
+        entry.contact.classification = by_pk.get(entry.contact.classification_id)
+        entry.done = row["done"]
+        entries.append(entry)
+    return entries
+
+
+_DATES_COMING_UP = """
+SELECT r.*, c.id AS "contact.id", c.owner_id AS "contact.owner_id", c.first_name AS "contact.first_name",
+       c.last_name AS "contact.last_name", c.birthday AS "contact.birthday",
+       c.classification_id AS "contact.classification_id",
+       o.id AS "occasion.id", o.owner_id AS "occasion.owner_id", o.contact_id AS "occasion.contact_id",
+       o.kind AS "occasion.kind", o.label AS "occasion.label", o."on" AS "occasion.on",
+       o.is_yearly AS "occasion.is_yearly",
+       i.summary AS last_summary, i.next_step AS last_next_step,
+       (SELECT COUNT(*) FROM followups_reminder open_date
+         WHERE open_date.owner_id = %(owner)s AND open_date.kind = 'date' AND open_date.state = 'open') AS total
+FROM followups_reminder r
+JOIN contacts_contact c ON c.id = r.contact_id
+LEFT JOIN contacts_occasion o ON o.id = r.occasion_id
+LEFT JOIN contacts_interaction i ON i.id = c.last_interaction_id
+WHERE r.owner_id = %(owner)s AND r.kind = 'date' AND r.state = 'open'
+ORDER BY r.occasion_on, r.id
+LIMIT %(size)s
+"""
+
+
+def dates_coming_up(*, owner, size: int, classifications: list[Classification]) -> tuple[list[Reminder], int]:
+    """selectors.dates_coming_up's reminders (each with its contact, occasion, classification and
+    where you left off) and how many date reminders are open in all."""
+    by_pk = {classification.pk: classification for classification in classifications}
+    rows = _fetch(_DATES_COMING_UP, {"owner": owner.pk, "size": size})
+    reminders = []
+    for row in rows:
+        reminder = _instance(Reminder, row)
+        reminder.contact = _instance(Contact, row, "contact.")
+        reminder.contact.classification = by_pk.get(reminder.contact.classification_id)
+        reminder.occasion = _instance(Occasion, row, "occasion.") if row["occasion.id"] else None
+        reminder.last_summary, reminder.last_next_step = row["last_summary"], row["last_next_step"]
+        reminders.append(reminder)
+    return reminders, rows[0]["total"] if rows else 0
+
+
+# Both lists of the events card in one statement: the next events (with how many people are
+# recorded as met), and recent events with someone met whose follow-up is still open.
+_EVENTS = """
+(SELECT 'upcoming' AS list, e.*, NULL::bigint AS to_follow_up,
+        (SELECT COUNT(*) FROM strategy_personmet m WHERE m.event_id = e.id) AS people_count
+ FROM strategy_event e
+ WHERE e.owner_id = %(owner)s AND e.held_on >= %(today)s
+ ORDER BY e.held_on, e.id
+ LIMIT %(size)s)
+UNION ALL
+(SELECT 'to_follow_up', e.*, COUNT(DISTINCT m.id), NULL
+ FROM strategy_event e JOIN strategy_personmet m ON m.event_id = e.id
+ WHERE e.owner_id = %(owner)s AND m.contact_id IN (
+     SELECT r.contact_id FROM followups_reminder r
+     WHERE r.owner_id = %(owner)s AND r.kind = 'event_followup' AND r.state IN ('open', 'snoozed'))
+ GROUP BY e.id
+ ORDER BY e.held_on DESC, e.id DESC
+ LIMIT %(size)s)
+"""
+
+
+def events(*, owner, day: Day, size: int) -> tuple[list[Event], list[Event]]:
+    """(selectors.upcoming_events, selectors.events_needing_followup), in one statement."""
+    lists = {"upcoming": [], "to_follow_up": []}
+    for row in _fetch(_EVENTS, {"owner": owner.pk, "today": day.today, "size": size}):
+        event = _instance(Event, row)
+        if row["list"] == "upcoming":
+            event.people_count = row["people_count"]
+        else:
+            event.to_follow_up = row["to_follow_up"]
+        lists[row["list"]].append(event)
+    return lists["upcoming"], lists["to_follow_up"]
+
+
+# Each interaction falls in the week whose start (local midnight of a Monday) is the last one
+# before it: width_bucket finds it in the sorted array of starts, cheaper than truncating every
+# moment to its local week and grouping by that.
+_WEEKLY_ACTIVITY = """
+SELECT width_bucket(i.occurred_at, %(week_starts)s::timestamptz[]) AS week,
+       COUNT(*) AS total,
+       COUNT(*) FILTER (WHERE i.contribution_direction = 'given') AS given,
+       COUNT(*) FILTER (WHERE i.contribution_direction = 'received') AS received
+FROM contacts_interaction i
+WHERE i.owner_id = %(owner)s AND i.occurred_at >= %(since)s AND i.occurred_at < %(until)s
+GROUP BY 1
+"""
+
+
+def weekly_activity(*, owner, week_starts: list[datetime.datetime], until: datetime.datetime) -> dict[int, tuple]:
+    """(interactions, given, received) by the index of the week in ``week_starts`` (0 = the first)."""
+    params = {"owner": owner.pk, "week_starts": week_starts, "since": week_starts[0], "until": until}
+    with connection.cursor() as cursor:
+        cursor.execute(_WEEKLY_ACTIVITY, params)
+        return {week - 1: figures for week, *figures in cursor.fetchall()}
+
+
+# The plan card and nudge (strategy.selectors.plan_summary): the plan, if written, with the
+# purposes and the venues, in their models' orders, in one statement.
+_PLAN = """
+SELECT p.*,
+       (SELECT json_agg(json_build_object('id', u.id, 'name', u.name, 'is_main', u.is_main)
+                        ORDER BY u.is_main DESC, u.name, u.id)
+          FROM strategy_purpose u WHERE u.owner_id = %(owner)s) AS purposes,
+       (SELECT json_agg(json_build_object('id', v.id, 'name', v.name, 'kind', v.kind) ORDER BY v.name, v.id)
+          FROM strategy_venue v WHERE v.owner_id = %(owner)s) AS venues
+FROM (SELECT 1) AS one LEFT JOIN strategy_plan p ON p.owner_id = %(owner)s
+"""
+
+
+def plan_summary(*, owner, classifications: list[Classification]) -> PlanState:
+    (row,) = _fetch(_PLAN, {"owner": owner.pk})
+    plan = _instance(Plan, row) if row["id"] is not None else Plan(owner=owner)
+    purposes = [
+        Purpose.from_db(
+            connection.alias, ["id", "owner_id", "name", "is_main"], [p["id"], owner.pk, p["name"], p["is_main"]]
+        )
+        for p in _json(row["purposes"])
+    ]
+    venues = [
+        Venue.from_db(connection.alias, ["id", "name", "kind"], [v["id"], v["name"], v["kind"]])
+        for v in _json(row["venues"])
+    ]
+    return plan_state_of(plan=plan, purposes=purposes, venues=venues, classifications=classifications)
+
+
+def _json(value) -> list:
+    """A json_agg column: psycopg parses ``json`` itself; NULL when nothing was aggregated."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
