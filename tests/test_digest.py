@@ -16,7 +16,8 @@ from contacts.cadence import refresh_cadence
 from contacts.models import Contact
 from followups import services
 from followups.digest import jobs as digest_jobs
-from followups.digest.content import build_digest, unsubscribe_token
+from followups.digest.content import build_digest
+from followups.digest.links import unsubscribe_token
 from followups.digest.schedule import claim_due_digests
 from followups.models import DigestLog, FollowupPreferences
 from followups.sweep import run_sweep

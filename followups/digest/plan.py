@@ -21,6 +21,7 @@ from followups.important_dates import with_next_occurrence, within_days
 from followups.models import DIGEST_SIZE_DEFAULT, Commitment, Reminder, WeekPlanEntry
 from followups.selectors import Day, with_last_interaction
 from netcrm.dates import start_of_local_day
+from netcrm.sql import any_of
 
 
 def due_this_week(*, owner_ids, day: Day):
@@ -29,7 +30,9 @@ def due_this_week(*, owner_ids, day: Day):
     put_aside = Reminder.objects.filter(contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE).filter(
         Q(state=Reminder.State.SNOOZED) | Q(state=Reminder.State.DISMISSED, due_at__gte=OuterRef("next_due_at"))
     )
-    return Contact.objects.filter(owner_id__in=owner_ids, next_due_at__lt=day.week_ends).filter(~Exists(put_aside))
+    return Contact.objects.filter(any_of("owner_id", owner_ids), next_due_at__lt=day.week_ends).filter(
+        ~Exists(put_aside)
+    )
 
 
 def _overdue_first(day: Day) -> list:
@@ -74,7 +77,7 @@ def top_contacts(*, owner_ids, day: Day) -> dict[int, list[dict]]:
     open_reminder = Reminder.objects.filter(
         contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, state=Reminder.State.OPEN, commitment__isnull=True
     ).values("pk")[:1]
-    chosen = with_last_interaction(Contact.objects.filter(pk__in=chosen_ids), contact_path="").annotate(
+    chosen = with_last_interaction(Contact.objects.filter(any_of("pk", chosen_ids)), contact_path="").annotate(
         open_reminder_id=Subquery(open_reminder)
     )
     rows = chosen.order_by("owner_id", *_overdue_first(day)).values(*TOP_CONTACT_FIELDS)
@@ -110,7 +113,7 @@ def first_per_owner(queryset, *, order_by: list, limit: int) -> dict[int, tuple[
 def promises_due(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Commitment], int]]:
     """Open promises due before the week is out (overdue ones first), the first ``limit`` per user."""
     due = Commitment.objects.filter(
-        owner_id__in=owner_ids, state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
+        any_of("owner_id", owner_ids), state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
     ).select_related("contact")
     return first_per_owner(due, order_by=[F("due_on").asc(), F("pk").asc()], limit=limit)
 
@@ -118,7 +121,7 @@ def promises_due(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Com
 def event_followups(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Reminder], int]]:
     """Open "follow up after an event" reminders due by tonight, the first ``limit`` per user."""
     due = Reminder.objects.filter(
-        owner_id__in=owner_ids,
+        any_of("owner_id", owner_ids),
         kind=Reminder.Kind.EVENT_FOLLOWUP,
         state=Reminder.State.OPEN,
         due_at__lt=day.tomorrow_starts,
@@ -133,7 +136,7 @@ def week_plan_entries(*, owner_ids, day: Day, zone, limit: int) -> dict[int, tup
         contact=OuterRef("contact_id"), occurred_at__gte=start_of_local_day(day.week_starting, zone)
     )
     entries = (
-        WeekPlanEntry.objects.filter(owner_id__in=owner_ids, week_starting=day.week_starting)
+        WeekPlanEntry.objects.filter(any_of("owner_id", owner_ids), week_starting=day.week_starting)
         .select_related("contact")
         .annotate(done=Exists(contacted))
     )
@@ -149,12 +152,12 @@ def dates_coming_up(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list,
     calendar day), soonest first, the first ``limit`` per user: ``{owner_id: (items, total)}``,
     each item a Contact (a birthday) or an Occasion annotated ``occurs_on``. Two queries."""
     birthdays = with_next_occurrence(
-        Contact.objects.filter(owner_id__in=owner_ids, birthday__isnull=False).select_related("classification"),
+        Contact.objects.filter(any_of("owner_id", owner_ids), birthday__isnull=False).select_related("classification"),
         date_field="birthday",
         today=day.today,
     )
     occasions = with_next_occurrence(
-        Occasion.objects.filter(owner_id__in=owner_ids).select_related("contact__classification"),
+        Occasion.objects.filter(any_of("owner_id", owner_ids)).select_related("contact__classification"),
         date_field="on",
         today=day.today,
         yearly="is_yearly",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.selectors import verified_user_ids
 from followups.models import DigestLog, FollowupPreferences
 from netcrm.dates import week_starting
+from netcrm.sql import any_of
 
 from .content import build_digests
 
@@ -94,11 +95,11 @@ def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
         )
         if not locked:
             return 0, []
-        FollowupPreferences.objects.filter(pk__in=[pk for pk, _ in locked]).update(next_digest_at=upcoming)
+        FollowupPreferences.objects.filter(any_of("pk", [pk for pk, _ in locked])).update(next_digest_at=upcoming)
         already_claimed = set(
-            DigestLog.objects.filter(owner_id__in=[owner_id for _, owner_id in locked], week_starting=week).values_list(
-                "owner_id", flat=True
-            )
+            DigestLog.objects.filter(
+                any_of("owner_id", [owner_id for _, owner_id in locked]), week_starting=week
+            ).values_list("owner_id", flat=True)
         )
         unclaimed = [owner_id for _, owner_id in locked if owner_id not in already_claimed]
         verified = verified_user_ids(unclaimed)
@@ -119,7 +120,7 @@ def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
         )
         # Ours are the logs of this week stamped with this claim's moment (older ones stay as they were).
         logs = DigestLog.objects.filter(
-            owner_id__in=owners, week_starting=week, claimed_at=now, state=DigestLog.State.CLAIMED
+            any_of("owner_id", owners), week_starting=week, claimed_at=now, state=DigestLog.State.CLAIMED
         ).values_list("pk", "owner_id")
         return len(locked), [Claim(log_id=pk, owner_id=owner_id, week_starting=week) for pk, owner_id in logs]
 
