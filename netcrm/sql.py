@@ -37,6 +37,17 @@ def any_of(field: str, values) -> AnyOf:
     return AnyOf(F(field), list(values))
 
 
+def plan_without_parallel_workers(using: str = "default") -> None:
+    """For the rest of the current transaction, plan each query for one process (PostgreSQL;
+    elsewhere nothing to do). A batch job runs many queries over a few thousand rows each: a
+    parallel plan pays tens of milliseconds to start its workers, each time, for scans that take
+    a few, and those workers take the cores the job's own Celery workers are using."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+
+
 def insert_select(model: type[models.Model], columns: tuple[str, ...], rows: models.QuerySet) -> int:
     """``INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING`` in one statement, from
     ``rows``, a ``values_list`` whose values match ``columns`` in order; the rows a unique

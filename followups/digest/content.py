@@ -75,40 +75,40 @@ def _digest_row(row: dict, today: datetime.date, zone) -> DigestRow:
     )
 
 
-def _plan_order(classification_id, name, display_order) -> tuple:
+def _plan_order(classification_id: int | None, classifications: dict[int, dict]) -> tuple:
     """The plan's order of classifications (display order, name), "not classified" last."""
     if classification_id is None:
         return (1, 0, "", 0)
-    return (0, display_order, name, classification_id)
+    classification = classifications[classification_id]
+    return (0, classification["display_order"], classification["name"], classification_id)
 
 
-def _groups_and_counts(rows: list[dict], due: list[dict], today, zone):
+def _groups_and_counts(rows: list[dict], due: list[dict], classifications: dict[int, dict], today, zone):
     """The named people grouped by classification in the plan's order (ranked within each), and
     one "and N more" line per classification with people due whom the digest does not name."""
     groups: dict[int | None, ClassificationGroup] = {}
-    orders = {}
     for row in rows:
         key = row["classification_id"]
         if key not in groups:
+            classification = classifications.get(key)
             groups[key] = ClassificationGroup(
-                name=row["classification__name"] if key is not None else "Not classified",
-                guidance=_short(row["classification__message_guidance"] or "", 2 * TEXT_CHARS),
+                name=classification["name"] if classification else "Not classified",
+                guidance=_short(classification["message_guidance"] if classification else "", 2 * TEXT_CHARS),
                 rows=[],
             )
-            orders[key] = _plan_order(key, row["classification__name"], row["classification__display_order"])
         groups[key].rows.append(_digest_row(row, today, zone))
     more = []
-    for count in sorted(due, key=lambda c: _plan_order(c["classification_id"], c["name"], c["display_order"])):
+    for count in sorted(due, key=lambda count: _plan_order(count["classification_id"], classifications)):
         key = count["classification_id"]
         named = len(groups[key].rows) if key in groups else 0
         rest = count["due"] - named
         if rest <= 0:
             continue
-        who = count["name"] if key is not None else "people without a classification"
+        who = classifications[key]["name"] if key is not None else "people without a classification"
         verb = "is" if rest == 1 else "are"
         text = f"and {rest:,} more {who} {verb} due" if named else f"{rest:,} {who} {verb} due"
         more.append(MoreDue.of(text, key))
-    ordered = [groups[key] for key in sorted(groups, key=lambda key: orders[key])]
+    ordered = [groups[key] for key in sorted(groups, key=lambda key: _plan_order(key, classifications))]
     return ordered, more
 
 
@@ -122,11 +122,12 @@ def build_digests(*, owner_ids, zone, now: datetime.datetime | None = None) -> d
     """This week's digest for every user in ``owner_ids`` (who share the time zone ``zone``):
     the people to reach (named and counted), promises due, people met at events to follow up,
     the week plan, birthdays and other dates coming up, contributions given and received in the
-    last 7 days, and a nudge for unfinished plan items. Thirteen queries, whatever the number of
+    last 7 days, and a nudge for unfinished plan items. Fifteen queries, whatever the number of
     users or of people due."""
     now = now or timezone.now()
     day = Day.of(now, zone)
     reads = {
+        "classifications": plan.classifications(owner_ids=owner_ids),
         "contacts": plan.top_contacts(owner_ids=owner_ids, day=day),
         "due": plan.due_counts(owner_ids=owner_ids, day=day),
         "promises": plan.promises_due(owner_ids=owner_ids, day=day, limit=PROMISES_SHOWN),
@@ -155,7 +156,9 @@ def _contributions_by_owner(owner_ids, *, since, until) -> dict[int, dict[str, i
 
 def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> DigestContent:
     due = reads["due"].get(owner_id, [])
-    groups, more_due = _groups_and_counts(reads["contacts"].get(owner_id, []), due, day.today, zone)
+    groups, more_due = _groups_and_counts(
+        reads["contacts"].get(owner_id, []), due, reads["classifications"], day.today, zone
+    )
     promises, promises_total = reads["promises"].get(owner_id, ([], 0))
     events, events_total = reads["events"].get(owner_id, ([], 0))
     planned, planned_total = reads["week"].get(owner_id, ([], 0))
