@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import logging
 import zoneinfo
 from collections.abc import Iterator
@@ -52,6 +53,23 @@ class Claim:
     week_starting: datetime.date
 
 
+def due_batches(*, now: datetime.datetime | None = None) -> Iterator[list[int]]:
+    """Everyone whose local slot has passed, as lists of at most CLAIM_BATCH owner ids who share
+    a slot (time zone, weekday and hour): each is what one claim task claims and builds
+    (``claim_batches(owner_ids=...)``), so that several workers claim and build at once. Reads
+    only; claims nothing (a user two lists hold, or a list queued twice, is still claimed once)."""
+    now = now or timezone.now()
+    due = (
+        FollowupPreferences.objects.filter(digest_enabled=True, next_digest_at__lte=now)
+        .order_by("time_zone", "digest_weekday", "digest_hour", "pk")
+        .values_list("time_zone", "digest_weekday", "digest_hour", "owner_id")
+    )
+    for _slot, rows in itertools.groupby(due.iterator(chunk_size=CLAIM_BATCH * 4), key=lambda row: row[:3]):
+        owner_ids = (owner_id for *_, owner_id in rows)
+        while batch := list(itertools.islice(owner_ids, CLAIM_BATCH)):
+            yield batch
+
+
 def claim_due_digests(*, now: datetime.datetime | None = None, owner_ids=None) -> list[Claim]:
     """Claim and build this week's digest for every user whose local slot has passed."""
     return [claim for batch in claim_batches(now=now, owner_ids=owner_ids) for claim in batch]
@@ -73,7 +91,7 @@ def claim_batches(*, now: datetime.datetime | None = None, owner_ids=None) -> It
     now = now or timezone.now()
     due = FollowupPreferences.objects.filter(digest_enabled=True, next_digest_at__lte=now)
     if owner_ids is not None:
-        due = due.filter(owner_id__in=owner_ids)
+        due = due.filter(any_of("owner_id", owner_ids))
     groups = due.order_by().values_list("time_zone", "digest_weekday", "digest_hour").distinct()
     for time_zone, weekday, hour in list(groups):
         zone = zoneinfo.ZoneInfo(time_zone)
