@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Value
 from django.db.models.functions import Lower
 
+from netcrm.sql import any_of
+
 from .models import EmailVerification
 
 
@@ -30,7 +32,7 @@ def is_verified(user) -> bool:
 def verified_user_ids(user_ids) -> set[int]:
     """Those of ``user_ids`` whose current address is verified; one query for any number."""
     return set(
-        EmailVerification.objects.filter(user_id__in=list(user_ids))
+        EmailVerification.objects.filter(any_of("user_id", user_ids))
         .exclude(user__email="")
         .alias(current=Lower("user__email"), verified=Lower("verified_email"))
         .filter(current=F("verified"))

@@ -2,8 +2,12 @@
 
 Generates 10,000 users with 24 contacts each (about 20 due: last interaction 1–3 cadences
 ago, the rest recent), raises their reminders with the sweep, then times claiming every
-user's week and building and sending every digest to Django's locmem backend, shared by a
-pool of worker processes (one per core, as Celery's worker runs by default).
+user's week and building and sending every digest to Django's locmem backend, on a pool of
+worker processes (one per core, as Celery's worker runs by default) that does what the Celery
+workers do: the scheduler's batches (``due_batches``, what ``schedule_digests`` queues) are
+claimed and built by the claim task's service (``claim_batch_and_queue``), several at once, and
+each batch's sends (``deliver_digest``, the send task's) are queued to the same pool as soon
+as it has committed.
 
 In the same run it times a floor: the same number of messages, of the same size, rendered
 with the same templates from prebuilt context dicts (real digests, built beforehand: no
@@ -68,13 +72,12 @@ def main():
 
     from django.conf import settings
     from django.db import connection, connections
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from contacts.cadence import refresh_cadence
     from contacts.models import Contact
     from followups.digest.delivery import deliver_digest
-    from followups.digest.schedule import CLAIM_BATCH, claim_batches, claim_due_digests
+    from followups.digest.schedule import CLAIM_BATCH, claim_due_digests, due_batches
     from followups.models import FollowupPreferences
     from followups.services import create_missing_preferences
     from followups.sweep import run_sweep
@@ -110,10 +113,10 @@ def main():
         print("bench digest: profiled=1 (profile run only; rerun without BENCH_PROFILE for figures)")
         return
 
-    # As in production: the scheduler claims and builds the digests of everyone who shares a
-    # slot, batch by batch, and each batch's sends are queued as soon as it commits, to a pool
-    # of worker processes (Celery's default concurrency is the number of cores) that send while
-    # the next batch is built.
+    # As in production: the scheduler splits everyone due into batches of one slot (one claim
+    # task each); the workers (Celery's default concurrency is the number of cores) claim and
+    # build them, several at once, and each batch's sends are queued to the same workers as soon
+    # as it commits.
     #
     # The floor is timed just before and just after (the machine's load drifts; the mean of the
     # two brackets the run), by the same pool, in the same chunks as the sends: one per batch.
@@ -129,34 +132,33 @@ def main():
         _time_parts()
     connections.close_all()  # the workers are forked now; each opens its own connection
     load_before = os.getloadavg()[0]
-    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+    from netcrm.celery import freeze_startup_objects  # what Celery's worker processes run as they start
+
+    with multiprocessing.get_context("fork").Pool(args.workers, initializer=freeze_startup_objects) as pool:
         with Timer() as floor_before:
             pool.map(floor_chunk, floor_chunks)
-        claims, sending, claim_queries = [], [], 0
         with Timer() as total:
-            with CaptureQueriesContext(connection) as captured:
-                claiming_seconds = 0.0
-                batches = claim_batches(now=now)
-                while True:
-                    started = time.perf_counter()
-                    batch = next(batches, None)
-                    claiming_seconds += time.perf_counter() - started
-                    if batch is None:
-                        break
-                    claims += batch
-                    sending.append(pool.apply_async(send_chunk, ([claim.log_id for claim in batch],)))
-            claim_queries = len(captured)
-            _print_parts("claim", len(claims))
+            batches = list(due_batches(now=now))  # the scheduler's part (schedule_digests)
+            claiming = [pool.apply_async(claim_chunk, (owner_ids, now)) for owner_ids in batches]
+            claimed, sending = [], []
+            for result in claiming:
+                claimed.append(result.get())
+                sending.append(pool.apply_async(send_chunk, (claimed[-1][0],)))
             results = [result.get() for result in sending]
         with Timer() as floor_after:
             floor_results = pool.map(floor_chunk, floor_chunks)
     load_after = os.getloadavg()[0]
     floor_seconds = (floor_before.seconds + floor_after.seconds) / 2
-    per_send = [seconds for timings, _, _, _ in results for seconds in timings]
-    sent = sum(count for _, count, _, _ in results)
+    claims = [log_id for log_ids, _, _, _ in claimed for log_id in log_ids]
+    claiming_seconds = sum(seconds for _, seconds, _, _ in claimed)
+    claim_queries = sum(queries for _, _, queries, _ in claimed)
+    per_send = [seconds for timings, _, _, _, _ in results for seconds in timings]
+    sent = sum(count for _, count, _, _, _ in results)
     digests = max(1, len(claims))
-    send_queries = sum(queries for _, _, queries, _ in results)
-    sent_bytes = sum(size for _, _, _, size in results) / max(1, sent)
+    send_queries = sum(queries for _, _, queries, _, _ in results)
+    sent_bytes = sum(size for _, _, _, size, _ in results) / max(1, sent)
+    _print_parts("claim", sum((parts for *_, parts in claimed), collections.Counter()), digests)
+    _print_parts("send", sum((parts for *_, parts in results), collections.Counter()), digests)
     floor_sent = sum(count for count, _ in floor_results)
     floor_bytes = sum(size for _, size in floor_results) / max(1, floor_sent)
     queries_per_digest = (claim_queries + send_queries) / digests
@@ -164,8 +166,8 @@ def main():
     build_share_ms = claiming_seconds / digests * 1000
     median_ms = build_share_ms + statistics.median(per_send) * 1000
     print(
-        f"claimed and built {len(claims)} digests in {claiming_seconds:.1f}s, {claim_queries} queries "
-        f"({build_share_ms:.2f} ms and {claim_queries / digests:.2f} queries per digest)"
+        f"claimed and built {len(claims)} digests in {len(batches)} batches, {claiming_seconds:.1f}s of worker "
+        f"time, {claim_queries} queries ({build_share_ms:.2f} ms and {claim_queries / digests:.2f} queries per digest)"
     )
     print(
         f"sent {sent} with {args.workers} worker processes: median {statistics.median(per_send) * 1000:.1f} ms, "
@@ -185,6 +187,28 @@ def main():
         f"queries_per_digest={queries_per_digest:.1f} floor_s={floor_seconds:.1f} ratio={ratio:.2f} "
         f"load_1m={load_after:.1f}"
     )
+
+
+def claim_chunk(owner_ids, now):
+    """One worker process: what a ``claim_digest_batch`` task does (``claim_batch_and_queue``),
+    its sends queued to this pool by the parent instead of to the broker."""
+    from django.db import connection
+
+    from followups.digest import jobs
+
+    queries = 0
+
+    def count_queries(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    jobs.queue_send = lambda log_id: True  # the parent queues the batch's sends to the pool
+    PARTS.clear()
+    started = time.perf_counter()
+    with connection.execute_wrapper(count_queries):
+        claims = jobs.claim_batch_and_queue(owner_ids=owner_ids, now=now)
+    return [claim.log_id for claim in claims], time.perf_counter() - started, queries, PARTS.copy()
 
 
 def send_chunk(log_ids):
@@ -209,7 +233,7 @@ def send_chunk(log_ids):
         finally:
             sql_seconds[sql[:90]] += time.perf_counter() - started
 
-    PARTS.clear()  # the claim phase's figures were printed by the parent
+    PARTS.clear()
     with connection.execute_wrapper(count_queries):
         for log_id in log_ids:
             started = time.perf_counter()
@@ -217,11 +241,11 @@ def send_chunk(log_ids):
             timings.append(time.perf_counter() - started)
     if log_ids and os.environ.get("BENCH_SHOW_SAMPLE"):
         print(mail.outbox[0].body)
-    _print_parts("send", len(log_ids))
     if log_ids and os.environ.get("BENCH_SHOW_SQL"):  # database time per statement, per digest
         for sql, seconds in sql_seconds.most_common():
             print(f"{seconds / len(log_ids) * 1000:6.2f} ms  {sql}")
-    return timings, len(mail.outbox), queries, sum(_message_bytes(message) for message in mail.outbox)
+    sizes = sum(_message_bytes(message) for message in mail.outbox)
+    return timings, len(mail.outbox), queries, sizes, PARTS.copy()
 
 
 def _message_bytes(message) -> int:
@@ -232,7 +256,8 @@ def _prebuilt_contexts(owner_ids, now) -> list[tuple[dict, dict]]:
     """Real digests of a sample of the users, as the floor's template contexts and message headers."""
     import zoneinfo
 
-    from followups.digest.content import build_digests, unsubscribe_url
+    from followups.digest.content import build_digests
+    from followups.digest.links import unsubscribe_url
 
     contents = build_digests(owner_ids=owner_ids, zone=zoneinfo.ZoneInfo("UTC"), now=now).values()
     return [
@@ -274,16 +299,20 @@ def floor_chunk(chunk):
 # BENCH_SHOW_PARTS=1: wall time of the stages of a digest, per digest (nested stages overlap).
 PARTS = collections.Counter()
 STAGES = [
+    ("followups.digest.jobs", "claim_batch_and_queue"),
     ("followups.digest.schedule", "build_digests"),
+    ("followups.digest.plan", "classifications"),
     ("followups.digest.plan", "top_contacts"),
     ("followups.digest.plan", "due_counts"),
     ("followups.digest.plan", "promises_due"),
     ("followups.digest.plan", "event_followups"),
     ("followups.digest.plan", "week_plan_entries"),
+    ("followups.digest.plan", "dates_coming_up"),
     ("followups.digest.content", "unfinished_plan_items"),
     ("followups.digest.content", "_groups_and_counts"),
-    ("followups.digest.content", "DigestContent.to_snapshot"),
-    ("followups.digest.delivery", "DigestContent.from_snapshot"),
+    ("followups.digest.snapshot", "DigestContent.to_snapshot"),
+    ("followups.digest.snapshot", "DigestContent.from_snapshot"),
+    ("followups.digest.delivery", "_take"),
     ("followups.digest.delivery", "render_digest"),
     ("django.core.mail.message", "EmailMessage.message"),
     ("django.core.mail.message", "EmailMessage.send"),
@@ -311,8 +340,8 @@ def _time_parts() -> None:
         setattr(owner, name, classmethod(timed) if isinstance(original, classmethod) else timed)
 
 
-def _print_parts(phase: str, digests: int) -> None:
-    for name, seconds in PARTS.items():
+def _print_parts(phase: str, parts: collections.Counter, digests: int) -> None:
+    for name, seconds in parts.items():
         if seconds:
             print(f"  {phase}: {seconds / max(1, digests) * 1000:6.2f} ms  {name}")
 

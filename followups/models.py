@@ -293,7 +293,7 @@ class DigestLog(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     contacts_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
-    # What the digest says, built when the week is claimed (followups.digest.content's
+    # What the digest says, built when the week is claimed (followups.digest.snapshot's
     # DigestContent.to_snapshot); cleared once the digest is sent, skipped or failed.
     content = models.JSONField(null=True, blank=True, editable=False)
 

@@ -28,7 +28,12 @@ def raise_reminders() -> dict:
 @shared_task(name="followups.tasks.schedule_digests", acks_late=True, **limits(settings.DIGEST_SCHEDULER_TIME_LIMIT))
 @records_heartbeat("schedule-digests")
 def schedule_digests() -> int:
-    return len(digest_jobs.claim_and_queue())
+    return digest_jobs.queue_claims()
+
+
+@shared_task(name="followups.tasks.claim_digest_batch", acks_late=True, **limits(settings.DIGEST_SCHEDULER_TIME_LIMIT))
+def claim_digest_batch(owner_ids: list[int]) -> int:
+    return len(digest_jobs.claim_batch_and_queue(owner_ids=owner_ids))
 
 
 @shared_task(

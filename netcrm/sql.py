@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.deletion import (
     CASCADE,
     DO_NOTHING,
@@ -13,6 +13,39 @@ from django.db.models.deletion import (
     ProtectedError,
     get_candidate_relations_to_delete,
 )
+from django.db.models.lookups import In, Lookup
+
+
+class AnyOf(Lookup):
+    """``column = ANY(%s)`` with the ids as one array parameter, on PostgreSQL; ``IN (…)`` elsewhere.
+    Django's ``__in`` prepares each of a list's values on its own, which for the 500 users of a
+    digest batch (and the 5,000 contacts they name) costs more than running the query.
+    Use it as a filter: ``.filter(AnyOf(F("owner_id"), owner_ids))``, or ``any_of("owner_id", ids)``."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return In(self.lhs, self.rhs).as_sql(compiler, connection)
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs_sql} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def any_of(field: str, values) -> AnyOf:
+    """The filter "``field`` is one of ``values``" (ids), for long lists: see AnyOf."""
+    return AnyOf(F(field), list(values))
+
+
+def plan_without_parallel_workers(using: str = "default") -> None:
+    """For the rest of the current transaction, plan each query for one process (PostgreSQL;
+    elsewhere nothing to do). A batch job runs many queries over a few thousand rows each: a
+    parallel plan pays tens of milliseconds to start its workers, each time, for scans that take
+    a few, and those workers take the cores the job's own Celery workers are using."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def insert_select(model: type[models.Model], columns: tuple[str, ...], rows: models.QuerySet) -> int:

@@ -52,3 +52,16 @@ def test_beat_runs_the_sweep_every_15_minutes_by_default_and_can_be_changed(monk
 def test_the_task_acknowledges_late_and_has_a_time_limit():
     assert raise_reminders.acks_late is True
     assert raise_reminders.time_limit and raise_reminders.time_limit > 0
+
+
+def test_each_worker_process_hides_what_it_started_with_from_the_garbage_collector():
+    import gc
+
+    from celery.signals import worker_process_init
+
+    assert gc.get_freeze_count() == 0
+    try:
+        worker_process_init.send(sender=None)  # what the prefork pool sends in each new process
+        assert gc.get_freeze_count() > 10_000  # Django and the app's modules
+    finally:
+        gc.unfreeze()

@@ -28,7 +28,7 @@ from django.utils import timezone
 from api.tokens import create_token
 from contacts.models import ContactEmail, ImportJob
 from followups import services as followup_services
-from followups.digest.content import unsubscribe_token
+from followups.digest.links import unsubscribe_token
 from followups.models import DigestLog, FollowupPreferences, WeekPlanEntry
 from netcrm.dates import week_starting
 from transfer.models import RestoreJob

@@ -7,24 +7,20 @@ follow-ups page filtered by it; promises, event follow-ups and the week plan eac
 with "and N more". Every list is cut in SQL (followups.digest.plan), so a user with 50,000
 people due gets the same small email as one with 20.
 
-The content is plain data (names, texts, absolute links), so it can be kept as a JSON snapshot
-on the week's DigestLog: the scheduler builds the digests of everyone who shares a slot in a
+The content is plain data (followups.digest.snapshot), so it can be kept as a JSON snapshot on
+the week's DigestLog: the scheduler builds the digests of everyone who shares a slot in a
 handful of queries, and each send task only renders and sends its user's snapshot.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import functools
 import zoneinfo
 from types import SimpleNamespace
 
-from django.conf import settings
-from django.core import signing
 from django.db.models import Count
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -33,44 +29,12 @@ from contacts.models import Contact, Interaction
 from followups.models import FollowupPreferences
 from followups.selectors import Day, days_between
 from netcrm.dates import start_of_local_day
+from netcrm.sql import any_of
 from strategy.selectors import unfinished_plan_items
 
 from . import plan
-
-UNSUBSCRIBE_SALT = "netcrm.digest.unsubscribe"
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def unsubscribe_token(owner_id: int) -> str:
-    return signing.dumps(owner_id, salt=UNSUBSCRIBE_SALT)
-
-
-def owner_id_from_unsubscribe_token(token: str) -> int:
-    """The user id a token was made for; raises signing.BadSignature when it was tampered with."""
-    return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
-
-
-@functools.cache
-def _path(name: str) -> str:
-    """``reverse`` once per URL name: a batch builds and sends hundreds of digests with the same links."""
-    return reverse(name)
-
-
-@functools.cache
-def _url_pattern(name: str) -> str:
-    """``reverse`` once per URL name, then format: a digest has ~20 rows x 3 links, 10,000 times."""
-    return reverse(name, args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
-
-
-_PLACEHOLDER = 987654321
-
-
-def absolute_url_for(name: str, pk: int | str) -> str:
-    return settings.SITE_URL + _url_pattern(name).format(pk)
-
+from .links import absolute, absolute_url_for, path_of
+from .snapshot import ClassificationGroup, DigestContent, DigestRow, MoreDue, PromiseDue
 
 # Caps on the lists other than the people named (each with "and N more" and a link).
 PROMISES_SHOWN = 50
@@ -88,201 +52,63 @@ def _short(text: str | None, limit: int = TEXT_CHARS) -> str | None:
 
 @functools.lru_cache(maxsize=64)
 def _bounds(today: datetime.date, zone) -> SimpleNamespace:
-    """Where the user's today starts and ends, for the band (cached like ``_when``)."""
+    """Where the user's today starts and ends, for the band (cached: a batch shares today)."""
     return SimpleNamespace(
         today_starts=start_of_local_day(today, zone),
         tomorrow_starts=start_of_local_day(today + datetime.timedelta(days=1), zone),
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _when(days_overdue: int, today: datetime.date) -> str:
-    """ "due 3 days ago", "due today", "due Friday" (cached: every row of a batch shares today).
-    Whether that is overdue is the row's band (contacts.bands), said beside it."""
-    if days_overdue > 0:
-        return f"due {days_overdue} day{'s' if days_overdue != 1 else ''} ago"
-    if days_overdue == 0:
-        return "due today"
-    return f"due {date_format(today - datetime.timedelta(days=days_overdue), 'l')}"
+def _digest_row(row: dict, today: datetime.date, zone) -> DigestRow:
+    """From a row of ``plan.top_contacts``."""
+    band = bands.band_of(next_due_at=row["next_due_at"], overdue_at=row["overdue_at"], day=_bounds(today, zone))
+    return DigestRow.of(
+        row["pk"],
+        row["open_reminder_id"],
+        _short(f"{row['first_name']} {row['last_name']}".strip(), NAME_CHARS),
+        _short(row["company"], NAME_CHARS),
+        days_between(row["next_due_at"], today, zone),
+        band.value if band in (bands.Band.OVERDUE, bands.Band.DUE) else "",
+        _short(row["last_summary"]),
+        _short(row["last_next_step"]),
+        today=today,
+    )
 
 
-@dataclasses.dataclass
-class DigestRow:
-    """One person to reach out to, with what the email shows for them."""
-
-    name: str
-    company: str
-    when: str
-    days_overdue: int
-    last_summary: str | None
-    last_next_step: str | None
-    open_url: str
-    log_url: str
-    snooze_url: str | None
-    band: str = ""  # "overdue" or "due" (contacts.bands); "" when not due yet, and in older snapshots
-    band_label: str = ""
-
-    @classmethod
-    def from_row(cls, row: dict, today: datetime.date, zone) -> DigestRow:
-        """From a row of ``plan.top_contacts``."""
-        days_overdue = days_between(row["next_due_at"], today, zone)
-        reminder_id = row["open_reminder_id"]
-        band = bands.band_of(next_due_at=row["next_due_at"], overdue_at=row["overdue_at"], day=_bounds(today, zone))
-        shown = band if band in (bands.Band.OVERDUE, bands.Band.DUE) else None
-        return cls(
-            name=_short(f"{row['first_name']} {row['last_name']}".strip(), NAME_CHARS),
-            company=_short(row["company"], NAME_CHARS),
-            when=_when(days_overdue, today),
-            days_overdue=days_overdue,
-            last_summary=_short(row["last_summary"]),
-            last_next_step=_short(row["last_next_step"]),
-            open_url=absolute_url_for("contacts:detail", row["pk"]),
-            log_url=absolute_url_for("followups:log_interaction", row["pk"]),
-            snooze_url=absolute_url_for("followups:snooze_week", reminder_id) if reminder_id else None,
-            band=shown.value if shown else "",
-            band_label=shown.label if shown else "",
-        )
-
-
-@dataclasses.dataclass
-class ClassificationGroup:
-    name: str
-    guidance: str
-    rows: list[DigestRow]
-
-
-@dataclasses.dataclass
-class MoreDue:
-    """One classification's people due this week whom the digest does not name."""
-
-    text: str  # "and 23 more Clients are due"
-    url: str  # the follow-ups page filtered by that classification
-
-
-@dataclasses.dataclass
-class PromiseDue:
-    description: str
-    contact_name: str
-    contact_url: str
-    due_on: datetime.date
-
-
-@dataclasses.dataclass
-class DigestContent:
-    owner_id: int
-    time_zone: str
-    today: datetime.date
-    groups: list[ClassificationGroup]
-    more_due: list[MoreDue]
-    due_total: int  # everyone due this week, named or counted
-    promises_due: list[PromiseDue]
-    promises_more: int  # promises due this week beyond those listed
-    given_this_week: int
-    received_this_week: int
-    # {"title", "items": [{"text", "url"}], "more": items not listed, "more_url",
-    #  "counts": whether its items alone make the week worth an email}
-    extra_sections: list[dict] = dataclasses.field(default_factory=list)
-
-    @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
-
-    @property
-    def contacts_count(self) -> int:
-        """The people the digest names (what its subject counts)."""
-        return sum(len(group.rows) for group in self.groups)
-
-    @property
-    def is_empty(self) -> bool:
-        # A plan nudge alone does not make a week worth an email; people and promises do.
-        return not (self.due_total or self.promises_due or any(s["items"] for s in self.extra_sections if s["counts"]))
-
-    @property
-    def subject(self) -> str:
-        if self.contacts_count:
-            people = f"{self.contacts_count} {'person' if self.contacts_count == 1 else 'people'}"
-            return f"Your networking week: {people} to reach out to"
-        return "Your networking week: nobody is due"
-
-    def links(self) -> dict:
-        return {
-            "followups": absolute(_path("followups:board")),
-            "settings": absolute(_path("followups:preferences")),
-            "unsubscribe": unsubscribe_url(self.owner_id),
-        }
-
-    def to_snapshot(self) -> dict:
-        """JSON-ready, for DigestLog.content (by hand: ``dataclasses.asdict`` deep-copies every
-        value, a cost paid for 500 digests at a time)."""
-        snapshot = vars(self).copy()
-        snapshot["today"] = self.today.isoformat()
-        snapshot["groups"] = [
-            {**vars(group), "rows": [vars(row).copy() for row in group.rows]} for group in self.groups
-        ]
-        snapshot["more_due"] = [vars(line).copy() for line in self.more_due]
-        snapshot["promises_due"] = [{**vars(p), "due_on": p.due_on.isoformat()} for p in self.promises_due]
-        return snapshot
-
-    @classmethod
-    def from_snapshot(cls, snapshot: dict) -> DigestContent:
-        fields = dict(snapshot)
-        fields["today"] = datetime.date.fromisoformat(fields["today"])
-        fields["groups"] = [
-            ClassificationGroup(**{**group, "rows": [DigestRow(**row) for row in group["rows"]]})
-            for group in fields["groups"]
-        ]
-        fields["more_due"] = [MoreDue(**line) for line in fields["more_due"]]
-        fields["promises_due"] = [
-            PromiseDue(**{**promise, "due_on": datetime.date.fromisoformat(promise["due_on"])})
-            for promise in fields["promises_due"]
-        ]
-        return cls(**fields)
-
-
-def unsubscribe_url(owner_id: int) -> str:
-    return absolute_url_for("followups:digest_unsubscribe", unsubscribe_token(owner_id))
-
-
-def _plan_order(classification_id, name, display_order) -> tuple:
+def _plan_order(classification_id: int | None, classifications: dict[int, dict]) -> tuple:
     """The plan's order of classifications (display order, name), "not classified" last."""
     if classification_id is None:
         return (1, 0, "", 0)
-    return (0, display_order, name, classification_id)
+    classification = classifications[classification_id]
+    return (0, classification["display_order"], classification["name"], classification_id)
 
 
-def _board_url(classification_id: int | None) -> str:
-    """The follow-ups page filtered by a classification (by "none": the unclassified)."""
-    wanted = classification_id if classification_id is not None else "none"
-    return absolute(f"{_path('followups:board')}?classification={wanted}")
-
-
-def _groups_and_counts(rows: list[dict], due: list[dict], today, zone):
+def _groups_and_counts(rows: list[dict], due: list[dict], classifications: dict[int, dict], today, zone):
     """The named people grouped by classification in the plan's order (ranked within each), and
     one "and N more" line per classification with people due whom the digest does not name."""
     groups: dict[int | None, ClassificationGroup] = {}
-    orders = {}
     for row in rows:
         key = row["classification_id"]
         if key not in groups:
+            classification = classifications.get(key)
             groups[key] = ClassificationGroup(
-                name=row["classification__name"] if key is not None else "Not classified",
-                guidance=_short(row["classification__message_guidance"] or "", 2 * TEXT_CHARS),
+                name=classification["name"] if classification else "Not classified",
+                guidance=_short(classification["message_guidance"] if classification else "", 2 * TEXT_CHARS),
                 rows=[],
             )
-            orders[key] = _plan_order(key, row["classification__name"], row["classification__display_order"])
-        groups[key].rows.append(DigestRow.from_row(row, today, zone))
+        groups[key].rows.append(_digest_row(row, today, zone))
     more = []
-    for count in sorted(due, key=lambda c: _plan_order(c["classification_id"], c["name"], c["display_order"])):
+    for count in sorted(due, key=lambda count: _plan_order(count["classification_id"], classifications)):
         key = count["classification_id"]
         named = len(groups[key].rows) if key in groups else 0
         rest = count["due"] - named
         if rest <= 0:
             continue
-        who = count["name"] if key is not None else "people without a classification"
+        who = classifications[key]["name"] if key is not None else "people without a classification"
         verb = "is" if rest == 1 else "are"
         text = f"and {rest:,} more {who} {verb} due" if named else f"{rest:,} {who} {verb} due"
-        more.append(MoreDue(text=text, url=_board_url(key)))
-    ordered = [groups[key] for key in sorted(groups, key=lambda key: orders[key])]
+        more.append(MoreDue.of(text, key))
+    ordered = [groups[key] for key in sorted(groups, key=lambda key: _plan_order(key, classifications))]
     return ordered, more
 
 
@@ -296,11 +122,12 @@ def build_digests(*, owner_ids, zone, now: datetime.datetime | None = None) -> d
     """This week's digest for every user in ``owner_ids`` (who share the time zone ``zone``):
     the people to reach (named and counted), promises due, people met at events to follow up,
     the week plan, birthdays and other dates coming up, contributions given and received in the
-    last 7 days, and a nudge for unfinished plan items. Thirteen queries, whatever the number of
+    last 7 days, and a nudge for unfinished plan items. Fifteen queries, whatever the number of
     users or of people due."""
     now = now or timezone.now()
     day = Day.of(now, zone)
     reads = {
+        "classifications": plan.classifications(owner_ids=owner_ids),
         "contacts": plan.top_contacts(owner_ids=owner_ids, day=day),
         "due": plan.due_counts(owner_ids=owner_ids, day=day),
         "promises": plan.promises_due(owner_ids=owner_ids, day=day, limit=PROMISES_SHOWN),
@@ -315,7 +142,7 @@ def build_digests(*, owner_ids, zone, now: datetime.datetime | None = None) -> d
 
 def _contributions_by_owner(owner_ids, *, since, until) -> dict[int, dict[str, int]]:
     counts = (
-        Interaction.objects.filter(owner_id__in=owner_ids, occurred_at__gte=since, occurred_at__lte=until)
+        Interaction.objects.filter(any_of("owner_id", owner_ids), occurred_at__gte=since, occurred_at__lte=until)
         .exclude(contribution_direction="")
         .order_by()
         .values_list("owner_id", "contribution_direction")
@@ -329,7 +156,9 @@ def _contributions_by_owner(owner_ids, *, since, until) -> dict[int, dict[str, i
 
 def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> DigestContent:
     due = reads["due"].get(owner_id, [])
-    groups, more_due = _groups_and_counts(reads["contacts"].get(owner_id, []), due, day.today, zone)
+    groups, more_due = _groups_and_counts(
+        reads["contacts"].get(owner_id, []), due, reads["classifications"], day.today, zone
+    )
     promises, promises_total = reads["promises"].get(owner_id, ([], 0))
     events, events_total = reads["events"].get(owner_id, ([], 0))
     planned, planned_total = reads["week"].get(owner_id, ([], 0))
@@ -347,7 +176,7 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
     ]  # fmt: skip
     date_items = [_date_item(item, day.today) for item in dates]
     plan_items = (
-        [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(_path("strategy:plan"))}]
+        [{"text": f"Still empty or thin: {', '.join(unfinished)}", "url": absolute(path_of("strategy:plan"))}]
         if unfinished
         else []
     )
@@ -359,11 +188,11 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
         more_due=more_due,
         due_total=sum(count["due"] for count in due),
         promises_due=[
-            PromiseDue(
-                description=_short(promise.description),
-                contact_name=_short(promise.contact.full_name, NAME_CHARS),
-                contact_url=absolute_url_for("contacts:detail", promise.contact_id),
-                due_on=promise.due_on,
+            PromiseDue.of(
+                _short(promise.description),
+                _short(promise.contact.full_name, NAME_CHARS),
+                promise.contact_id,
+                promise.due_on,
             )
             for promise in promises
         ],
@@ -371,10 +200,10 @@ def _digest(owner_id, zone, day: Day, reads: dict, unfinished: list[str]) -> Dig
         given_this_week=given_and_received.get("given", 0),
         received_this_week=given_and_received.get("received", 0),
         extra_sections=[
-            _section("Your plan for this week", week_items, planned_total, _path("followups:plan_week"), counts=True),
-            _section("People you met at events", event_items, events_total, _path("followups:board"), counts=True),
-            _section("Coming up: birthdays and other dates", date_items, dates_total, _path("home"), counts=True),
-            _section("Your networking plan", plan_items, len(plan_items), _path("strategy:plan"), counts=False),
+            _section("Your plan for this week", week_items, planned_total, path_of("followups:plan_week"), counts=True),
+            _section("People you met at events", event_items, events_total, path_of("followups:board"), counts=True),
+            _section("Coming up: birthdays and other dates", date_items, dates_total, path_of("home"), counts=True),
+            _section("Your networking plan", plan_items, len(plan_items), path_of("strategy:plan"), counts=False),
         ],
     )
 

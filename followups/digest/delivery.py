@@ -27,8 +27,9 @@ from django.utils import timezone
 from accounts.models import EmailVerification
 from followups.models import DigestLog, FollowupPreferences
 
-from .content import DigestContent, build_digest, render_digest
+from .content import build_digest, render_digest
 from .schedule import ADDRESS_NOT_VERIFIED
+from .snapshot import DigestContent
 
 # Errors worth retrying: the server refused or could not be reached; the message was not taken.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)

@@ -1,4 +1,10 @@
-"""The digest jobs as services: the beat task and the ``send_digests`` command call these."""
+"""The digest jobs as services: the beat tasks and the ``send_digests`` command call these.
+
+With Celery, the scheduler only splits everyone due into batches (``queue_claims``) and each
+batch is claimed and built by a ``claim_digest_batch`` task (``claim_batch_and_queue``), so that
+as many workers as there are claim and build at once; each claimed week then gets its own
+``send_digest`` task. Without a worker (cron), ``claim_and_send_now`` does it all in one process.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from netcrm.queueing import WorkerUnreachable, enqueue
 
 from ..services import create_missing_preferences
 from .delivery import RetryLater, deliver_digest
-from .schedule import Claim, claim_batches
+from .schedule import Claim, claim_batches, due_batches
 
 
 def queue_send(log_id: int) -> bool:
@@ -23,15 +29,41 @@ def queue_send(log_id: int) -> bool:
     return True
 
 
-def claim_and_queue(*, now=None, owner_ids=None) -> list[Claim]:
-    """Claim every due user's week and queue one send task each (after its claim commits)."""
+def queue_claims(*, now=None) -> int:
+    """The scheduler: one ``claim_digest_batch`` task per batch of users due who share a slot.
+    Returns how many were queued. Should the broker refuse one, everyone still due is claimed
+    here instead (``claim_and_queue``; their sends then wait for the reaper, as when a send
+    cannot be queued). Claiming stays at most once per user and week however many tasks, or
+    schedulers, reach the same user (followups.digest.schedule)."""
+    from ..tasks import claim_digest_batch
+
     create_missing_preferences()
+    queued = 0
+    for owner_ids in due_batches(now=now):
+        try:
+            enqueue(claim_digest_batch, owner_ids)
+        except WorkerUnreachable:
+            claim_and_queue(now=now)
+            break
+        queued += 1
+    return queued
+
+
+def claim_batch_and_queue(*, owner_ids, now=None) -> list[Claim]:
+    """Claim and build the week of those of ``owner_ids`` still due (one claim task's batch) and
+    queue one send task each, as its batch commits."""
     claims = []
     for batch in claim_batches(now=now, owner_ids=owner_ids):  # queued batch by batch, as each commits
         for claim in batch:
             transaction.on_commit(lambda log_id=claim.log_id: queue_send(log_id))
         claims += batch
     return claims
+
+
+def claim_and_queue(*, now=None, owner_ids=None) -> list[Claim]:
+    """Claim every due user's week in this process and queue one send task each."""
+    create_missing_preferences()
+    return claim_batch_and_queue(owner_ids=owner_ids, now=now)
 
 
 def send_now(log_id: int) -> str:

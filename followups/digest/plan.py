@@ -14,22 +14,30 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Win
 from django.db.models.functions import Coalesce, RowNumber
 
 from contacts import bands
-from contacts.models import Contact, Interaction, Occasion
+from contacts.models import Classification, Contact, Interaction, Occasion
 from contacts.ownership import group_by_owner
 from followups.dashboard.selectors import OverdueShare
 from followups.important_dates import with_next_occurrence, within_days
-from followups.models import DIGEST_SIZE_DEFAULT, Commitment, Reminder, WeekPlanEntry
-from followups.selectors import Day, with_last_interaction
+from followups.models import DIGEST_SIZE_DEFAULT, Commitment, FollowupPreferences, Reminder, WeekPlanEntry
+from followups.selectors import Day
 from netcrm.dates import start_of_local_day
+from netcrm.sql import any_of
 
 
 def due_this_week(*, owner_ids, day: Day):
     """Contacts due before the week is out (overdue ones too) that no snooze or dismissal has
-    put aside: the people the week's plan is made of (the dashboard's "still to reach")."""
-    put_aside = Reminder.objects.filter(contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE).filter(
-        Q(state=Reminder.State.SNOOZED) | Q(state=Reminder.State.DISMISSED, due_at__gte=OuterRef("next_due_at"))
+    put aside: the people the week's plan is made of (the dashboard's "still to reach"). The
+    reminders looked at are the batch's owners' snoozed and dismissed ones (from their index),
+    not every user's."""
+    put_aside = Reminder.objects.filter(
+        any_of("owner_id", owner_ids),
+        contact=OuterRef("pk"),
+        kind=Reminder.Kind.CADENCE,
+        state__in=(Reminder.State.SNOOZED, Reminder.State.DISMISSED),
+    ).filter(Q(state=Reminder.State.SNOOZED) | Q(due_at__gte=OuterRef("next_due_at")))
+    return Contact.objects.filter(any_of("owner_id", owner_ids), next_due_at__lt=day.week_ends).filter(
+        ~Exists(put_aside)
     )
-    return Contact.objects.filter(owner_id__in=owner_ids, next_due_at__lt=day.week_ends).filter(~Exists(put_aside))
 
 
 def _overdue_first(day: Day) -> list:
@@ -46,10 +54,19 @@ def _overdue_first(day: Day) -> list:
     ]
 
 
+def classifications(*, owner_ids) -> dict[int, dict]:
+    """The users' classifications by id, with what the digest shows of them (``name``,
+    ``message_guidance``, ``display_order``): read once for the batch, rather than joined to
+    every row (a join the planner makes by hashing every user's classifications)."""
+    rows = Classification.objects.filter(any_of("owner_id", owner_ids)).values(
+        "pk", "name", "message_guidance", "display_order"
+    )
+    return {row["pk"]: row for row in rows}
+
+
 # What the digest shows of each person named (dicts, not models: 500 users' plans at a time).
 TOP_CONTACT_FIELDS = (
     "pk", "owner_id", "first_name", "last_name", "company", "next_due_at", "overdue_at", "classification_id",
-    "classification__name", "classification__message_guidance", "classification__display_order",
     "last_summary", "last_next_step", "open_reminder_id",
 )  # fmt: skip
 
@@ -57,38 +74,57 @@ TOP_CONTACT_FIELDS = (
 def top_contacts(*, owner_ids, day: Day) -> dict[int, list[dict]]:
     """Each user's first ``digest_size`` contacts due this week, in the dashboard's order, with
     where we left off (``last_summary``, ``last_next_step``) and their open cadence reminder
-    (``open_reminder_id``, for "snooze a week"), as TOP_CONTACT_FIELDS dicts. Two queries:
-    ranked and cut in SQL, then the chosen few read with their details (two plain queries
-    rather than ``pk IN (ranked)``, which the planner may run as a loop that ranks everyone
-    again for every contact)."""
+    (``open_reminder_id``, for "snooze a week"), as TOP_CONTACT_FIELDS dicts. Three queries: the
+    users' digest sizes, everyone ranked and cut in SQL (at the largest size; each user's own
+    is applied to those few rows here), then the chosen read with their details (two plain
+    queries rather than ``pk IN (ranked)``, which the planner may run as a loop that ranks
+    everyone again for every contact)."""
+    sizes = dict(
+        FollowupPreferences.objects.filter(any_of("owner_id", owner_ids)).values_list("owner_id", "digest_size")
+    )
     ranked = (
         due_this_week(owner_ids=owner_ids, day=day)
-        .annotate(
-            plan_size=Coalesce(F("owner__followup_prefs__digest_size"), Value(DIGEST_SIZE_DEFAULT)),
-            position=Window(RowNumber(), partition_by=F("owner_id"), order_by=_overdue_first(day)),
-        )
-        .filter(position__lte=F("plan_size"))
+        .annotate(position=Window(RowNumber(), partition_by=F("owner_id"), order_by=_overdue_first(day)))
+        .filter(position__lte=max(sizes.values(), default=DIGEST_SIZE_DEFAULT))
         .order_by()
+        .values_list("pk", "owner_id", "position")
     )
-    chosen_ids = list(ranked.values_list("pk", flat=True))
-    open_reminder = Reminder.objects.filter(
-        contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, state=Reminder.State.OPEN, commitment__isnull=True
-    ).values("pk")[:1]
-    chosen = with_last_interaction(Contact.objects.filter(pk__in=chosen_ids), contact_path="").annotate(
-        open_reminder_id=Subquery(open_reminder)
+    chosen = {
+        pk: (owner_id, position)
+        for pk, owner_id, position in ranked
+        if position <= sizes.get(owner_id, DIGEST_SIZE_DEFAULT)
+    }
+    # at most one (reminder_one_open_per_contact_and_kind): no ORDER BY to sort it by
+    open_reminder = (
+        Reminder.objects.filter(
+            contact=OuterRef("pk"), kind=Reminder.Kind.CADENCE, state=Reminder.State.OPEN, commitment__isnull=True
+        )
+        .order_by()
+        .values("pk")[:1]
     )
-    rows = chosen.order_by("owner_id", *_overdue_first(day)).values(*TOP_CONTACT_FIELDS)
-    return group_by_owner(rows, lambda row: row["owner_id"])
+    last = Interaction.objects.filter(pk=OuterRef("last_interaction_id"))
+    rows = (
+        Contact.objects.filter(any_of("pk", chosen))
+        .annotate(
+            # one index look-up each (the planner would rather hash every user's interactions)
+            last_summary=Subquery(last.values("summary")),
+            last_next_step=Subquery(last.values("next_step")),
+            open_reminder_id=Subquery(open_reminder),
+        )
+        .order_by()
+        .values(*TOP_CONTACT_FIELDS)
+    )
+    return group_by_owner(sorted(rows, key=lambda row: chosen[row["pk"]]), lambda row: row["owner_id"])
 
 
 def due_counts(*, owner_ids, day: Day) -> dict[int, list[dict]]:
-    """How many are due this week per user and classification (one GROUP BY), with what the
-    "and 23 more" lines need: ``classification_id``, ``name``, ``display_order``, ``due``."""
+    """How many are due this week per user and classification (one GROUP BY): ``classification_id``
+    and ``due``."""
     counts = (
         due_this_week(owner_ids=owner_ids, day=day)
         .order_by()
         .values("owner_id", "classification_id")
-        .annotate(name=F("classification__name"), display_order=F("classification__display_order"), due=Count("pk"))
+        .annotate(due=Count("pk"))
     )
     return group_by_owner(counts, lambda row: row["owner_id"])
 
@@ -110,7 +146,7 @@ def first_per_owner(queryset, *, order_by: list, limit: int) -> dict[int, tuple[
 def promises_due(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Commitment], int]]:
     """Open promises due before the week is out (overdue ones first), the first ``limit`` per user."""
     due = Commitment.objects.filter(
-        owner_id__in=owner_ids, state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
+        any_of("owner_id", owner_ids), state=Commitment.State.OPEN, due_on__lt=day.today + datetime.timedelta(days=7)
     ).select_related("contact")
     return first_per_owner(due, order_by=[F("due_on").asc(), F("pk").asc()], limit=limit)
 
@@ -118,7 +154,7 @@ def promises_due(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Com
 def event_followups(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list[Reminder], int]]:
     """Open "follow up after an event" reminders due by tonight, the first ``limit`` per user."""
     due = Reminder.objects.filter(
-        owner_id__in=owner_ids,
+        any_of("owner_id", owner_ids),
         kind=Reminder.Kind.EVENT_FOLLOWUP,
         state=Reminder.State.OPEN,
         due_at__lt=day.tomorrow_starts,
@@ -133,7 +169,7 @@ def week_plan_entries(*, owner_ids, day: Day, zone, limit: int) -> dict[int, tup
         contact=OuterRef("contact_id"), occurred_at__gte=start_of_local_day(day.week_starting, zone)
     )
     entries = (
-        WeekPlanEntry.objects.filter(owner_id__in=owner_ids, week_starting=day.week_starting)
+        WeekPlanEntry.objects.filter(any_of("owner_id", owner_ids), week_starting=day.week_starting)
         .select_related("contact")
         .annotate(done=Exists(contacted))
     )
@@ -149,12 +185,12 @@ def dates_coming_up(*, owner_ids, day: Day, limit: int) -> dict[int, tuple[list,
     calendar day), soonest first, the first ``limit`` per user: ``{owner_id: (items, total)}``,
     each item a Contact (a birthday) or an Occasion annotated ``occurs_on``. Two queries."""
     birthdays = with_next_occurrence(
-        Contact.objects.filter(owner_id__in=owner_ids, birthday__isnull=False).select_related("classification"),
+        Contact.objects.filter(any_of("owner_id", owner_ids), birthday__isnull=False).select_related("classification"),
         date_field="birthday",
         today=day.today,
     )
     occasions = with_next_occurrence(
-        Occasion.objects.filter(owner_id__in=owner_ids).select_related("contact__classification"),
+        Occasion.objects.filter(any_of("owner_id", owner_ids)).select_related("contact__classification"),
         date_field="on",
         today=day.today,
         yearly="is_yearly",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import logging
 import zoneinfo
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from django.utils import timezone
 from accounts.selectors import verified_user_ids
 from followups.models import DigestLog, FollowupPreferences
 from netcrm.dates import week_starting
+from netcrm.sql import any_of, plan_without_parallel_workers
 
 from .content import build_digests
 
@@ -51,6 +53,23 @@ class Claim:
     week_starting: datetime.date
 
 
+def due_batches(*, now: datetime.datetime | None = None) -> Iterator[list[int]]:
+    """Everyone whose local slot has passed, as lists of at most CLAIM_BATCH owner ids who share
+    a slot (time zone, weekday and hour): each is what one claim task claims and builds
+    (``claim_batches(owner_ids=...)``), so that several workers claim and build at once. Reads
+    only; claims nothing (a user two lists hold, or a list queued twice, is still claimed once)."""
+    now = now or timezone.now()
+    due = (
+        FollowupPreferences.objects.filter(digest_enabled=True, next_digest_at__lte=now)
+        .order_by("time_zone", "digest_weekday", "digest_hour", "pk")
+        .values_list("time_zone", "digest_weekday", "digest_hour", "owner_id")
+    )
+    for _slot, rows in itertools.groupby(due.iterator(chunk_size=CLAIM_BATCH * 4), key=lambda row: row[:3]):
+        owner_ids = (owner_id for *_, owner_id in rows)
+        while batch := list(itertools.islice(owner_ids, CLAIM_BATCH)):
+            yield batch
+
+
 def claim_due_digests(*, now: datetime.datetime | None = None, owner_ids=None) -> list[Claim]:
     """Claim and build this week's digest for every user whose local slot has passed."""
     return [claim for batch in claim_batches(now=now, owner_ids=owner_ids) for claim in batch]
@@ -72,7 +91,7 @@ def claim_batches(*, now: datetime.datetime | None = None, owner_ids=None) -> It
     now = now or timezone.now()
     due = FollowupPreferences.objects.filter(digest_enabled=True, next_digest_at__lte=now)
     if owner_ids is not None:
-        due = due.filter(owner_id__in=owner_ids)
+        due = due.filter(any_of("owner_id", owner_ids))
     groups = due.order_by().values_list("time_zone", "digest_weekday", "digest_hour").distinct()
     for time_zone, weekday, hour in list(groups):
         zone = zoneinfo.ZoneInfo(time_zone)
@@ -89,16 +108,17 @@ def claim_batches(*, now: datetime.datetime | None = None, owner_ids=None) -> It
 
 def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
     with transaction.atomic():
+        plan_without_parallel_workers()
         locked = list(
             due.select_for_update(skip_locked=True).order_by("pk").values_list("pk", "owner_id")[:CLAIM_BATCH]
         )
         if not locked:
             return 0, []
-        FollowupPreferences.objects.filter(pk__in=[pk for pk, _ in locked]).update(next_digest_at=upcoming)
+        FollowupPreferences.objects.filter(any_of("pk", [pk for pk, _ in locked])).update(next_digest_at=upcoming)
         already_claimed = set(
-            DigestLog.objects.filter(owner_id__in=[owner_id for _, owner_id in locked], week_starting=week).values_list(
-                "owner_id", flat=True
-            )
+            DigestLog.objects.filter(
+                any_of("owner_id", [owner_id for _, owner_id in locked]), week_starting=week
+            ).values_list("owner_id", flat=True)
         )
         unclaimed = [owner_id for _, owner_id in locked if owner_id not in already_claimed]
         verified = verified_user_ids(unclaimed)
@@ -119,7 +139,7 @@ def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
         )
         # Ours are the logs of this week stamped with this claim's moment (older ones stay as they were).
         logs = DigestLog.objects.filter(
-            owner_id__in=owners, week_starting=week, claimed_at=now, state=DigestLog.State.CLAIMED
+            any_of("owner_id", owners), week_starting=week, claimed_at=now, state=DigestLog.State.CLAIMED
         ).values_list("pk", "owner_id")
         return len(locked), [Claim(log_id=pk, owner_id=owner_id, week_starting=week) for pk, owner_id in logs]
 

@@ -10,7 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .. import services
 from ..models import FollowupPreferences
-from .content import build_digest, owner_id_from_unsubscribe_token, render_digest
+from .content import build_digest, render_digest
+from .links import owner_id_from_unsubscribe_token
 
 
 # An email styles itself inline (mail programs ignore stylesheets): this one page may, and it runs

@@ -16,6 +16,7 @@ from contacts.models import (
 )
 from contacts.ownership import group_by_owner
 from netcrm.counting import count_of
+from netcrm.sql import any_of
 
 from ..models import Plan, Purpose, Venue
 from .purposes_venues_events import purposes_with_counts
@@ -242,14 +243,14 @@ def plan_state_of(*, plan: Plan, purposes: list[Purpose], venues: list[Venue], c
 def unfinished_plan_items(*, owner_ids) -> dict[int, list[str]]:
     """``PlanState.unfinished`` for many users at once (the weekly digests of everyone who
     shares a slot). Four queries whatever the number of users."""
-    plans = {plan.owner_id: plan for plan in Plan.objects.filter(owner_id__in=owner_ids)}
-    purposes = group_by_owner(Purpose.objects.filter(owner_id__in=owner_ids).only("owner_id", "is_main"))
+    plans = {plan.owner_id: plan for plan in Plan.objects.filter(any_of("owner_id", owner_ids))}
+    purposes = group_by_owner(Purpose.objects.filter(any_of("owner_id", owner_ids)).only("owner_id", "is_main"))
     classifications = group_by_owner(
-        Classification.objects.filter(owner_id__in=owner_ids).only(
+        Classification.objects.filter(any_of("owner_id", owner_ids)).only(
             "owner_id", "name", "contact_every_days", "message_guidance", "is_business"
         )
     )
-    venues = group_by_owner(Venue.objects.filter(owner_id__in=owner_ids).only("owner_id"))
+    venues = group_by_owner(Venue.objects.filter(any_of("owner_id", owner_ids)).only("owner_id"))
     return {
         owner_id: _assemble(
             plans.get(owner_id) or Plan(owner_id=owner_id),
