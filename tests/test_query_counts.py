@@ -38,7 +38,21 @@ def build_network(owner, size):
     insert_select(Interaction, source=theirs, params=[owner.pk], owner=owner, contact=Sql("c.id"), occurred_at=added,
                   summary="Coffee about the product launch")  # fmt: skip
     refresh_cadence(Contact.objects.filter(owner=owner))
+    analyze_as_autovacuum_would()
     return list(Contact.objects.filter(owner=owner).order_by("pk"))
+
+
+# The tables a network and the bulk actions write. Their rows were written in the test's
+# transaction, which autovacuum cannot see: planned from the statistics of the empty tables (an
+# order pytest-randomly can give), the bulk actions on 5,000 contacts took 15-34 s instead of 2-7.
+ANALYZED = ("contacts_contact", "contacts_contactemail", "contacts_contact_tags", "contacts_interaction",
+            "followups_reminder", "followups_weekplanentry")  # fmt: skip
+
+
+def analyze_as_autovacuum_would():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(ANALYZED)}")
 
 
 # session, user, status counts, count, page of contacts, its tags, its emails, classifications, tags, purposes
