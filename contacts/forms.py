@@ -302,7 +302,7 @@ class ContactListFilterForm(forms.Form):
     def narrows(self) -> bool:
         """Whether these parameters leave some contacts out (a sort alone does not)."""
         values = self.values
-        return any(values[name].strip() for name in ("q", "status", "classification", "tag"))
+        return any(values[name] for name in ("q", "status", "classification", "tag"))
 
     def query_string(self, **changes: str) -> str:
         """These parameters (with ``changes``) as a query string, empty ones left out."""

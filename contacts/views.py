@@ -55,7 +55,7 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
         "page": page,
         "filter_form": filter_form,
         "filters": filter_form.values,
-        "filtering": any(filter_form.values[name] for name in ("q", "status", "classification", "tag")),
+        "filtering": filter_form.narrows(),
         "sort": selectors.effective_sort(sort=filters["sort"], search=filters["search"]),
         "sorts": selectors.Sort.choices,
         "statuses": [(value, label, status_counts[value]) for value, label in selectors.Status.choices],

@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from contacts import bands
 from contacts.models import Contact
@@ -42,6 +43,16 @@ class Day:
 def days_between(due_at: datetime.datetime, today: datetime.date, zone) -> int:
     """Whole local calendar days from the due moment's date to ``today`` (negative = not yet due)."""
     return (today - timezone.localtime(due_at, zone).date()).days
+
+
+def due_in_words(days_overdue: int, due_on: datetime.date) -> str:
+    """ "due 3 days ago", "due today", "due Friday": how the follow-ups page and the digest say when
+    someone was due (``days_overdue`` from ``days_between``; ``due_on`` the local day it falls on)."""
+    if days_overdue > 0:
+        return f"due {days_overdue} day{'s' if days_overdue != 1 else ''} ago"
+    if days_overdue == 0:
+        return "due today"
+    return f"due {date_format(due_on, 'l')}"
 
 
 def with_last_interaction(queryset: QuerySet, contact_path: str = "contact__") -> QuerySet:

@@ -1,14 +1,13 @@
 import datetime
 
 import factory
-from django.db import connection
 from django.utils import timezone
 
 from contacts.cadence import at_most_days, refresh_cadence
 from contacts.models import Contact, Interaction
 from followups.models import Commitment, Reminder
 
-from .bulk_rows import Sql, insert_select
+from .bulk_rows import Sql, analyze, insert_select
 from .factories import ContactFactory
 
 
@@ -60,9 +59,5 @@ def bulk_due_contacts(owner, *, classification, due_at, first_name="Due", compan
                           contact=Sql("c.id"), occurred_at=Sql("c.created_at"), summary=summary,
                           next_step=next_step)  # fmt: skip
         refresh_cadence(Contact.objects.filter(owner=owner, classification=classification))
-    if connection.vendor == "postgresql":
-        # As autovacuum would: without statistics the planner takes 50,000 rows for a handful and
-        # may loop over them (even the foreign-key checks when the test's transaction ends).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE contacts_contact, contacts_interaction")
+    analyze(Contact, Interaction)  # 50,000 rows the planner would otherwise take for a handful
     return contacts

@@ -5,17 +5,17 @@ import re
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 
 from contacts import services as contact_services
 from contacts.cadence import refresh_cadence
 from contacts.freshness import touch
-from contacts.models import Contact, Interaction
+from contacts.models import Contact, Interaction, Occasion
 from followups import services
 from followups.models import Reminder, WeekPlanEntry
 from followups.sweep import run_sweep
 
+from .bulk_rows import analyze
 from .factories import ClassificationFactory, ContactFactory, InteractionFactory, UserFactory
 from .followup_factories import CommitmentFactory
 
@@ -214,15 +214,6 @@ class TestHealth:
             assert text in html
 
 
-def analyze_as_autovacuum_would():
-    """Statistics for the rows this test's transaction wrote, which autovacuum cannot see: planned
-    from the empty tables' statistics, the dashboard's statement took 10,000 reminders for a
-    handful and looked them over once per contact (minutes, seen on a fresh clone)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE contacts_contact, contacts_interaction, followups_reminder, contacts_occasion")
-
-
 def bulk_network(owner, size):
     """``size`` contacts over three classifications, each last seen 100-139 days ago (all due)."""
     classifications = [ClassificationFactory(owner=owner, contact_every_days=days) for days in (7, 30, 90)]
@@ -250,7 +241,7 @@ def test_the_dashboard_runs_the_same_queries_for_10_and_10000_contacts(
     services.add_to_week_plan(owner=owner, contacts=contacts[:5], week_starting=datetime.date(2026, 6, 15))
     Contact.objects.filter(owner=owner).update(birthday=datetime.date(1990, 6, 20))
     run_sweep()  # a birthday reminder for everyone
-    analyze_as_autovacuum_would()
+    analyze(Contact, Interaction, Reminder, Occasion)
     owner_client.get(HOME)  # the session's first page caches the time zone
     touch([owner.pk])  # as any write would: the next view renders afresh
     with django_assert_num_queries(11):  # session, user, 8 for the body, heartbeats for the late-reminders banner

@@ -12,8 +12,9 @@ from django.utils import timezone
 from contacts.cadence import refresh_cadence
 from contacts.models import Contact, ContactEmail, Interaction
 from followups.introductions import services as followup_introductions
+from followups.models import Reminder, WeekPlanEntry
 
-from .bulk_rows import Sql, insert_select, series
+from .bulk_rows import Sql, analyze, insert_select, series
 from .factories import ClassificationFactory, InteractionFactory, TagFactory, UserFactory
 
 SIZES = [10, 5000]
@@ -38,21 +39,8 @@ def build_network(owner, size):
     insert_select(Interaction, source=theirs, params=[owner.pk], owner=owner, contact=Sql("c.id"), occurred_at=added,
                   summary="Coffee about the product launch")  # fmt: skip
     refresh_cadence(Contact.objects.filter(owner=owner))
-    analyze_as_autovacuum_would()
+    analyze(Contact, ContactEmail, Contact.tags.through, Interaction, Reminder, WeekPlanEntry)
     return list(Contact.objects.filter(owner=owner).order_by("pk"))
-
-
-# The tables a network and the bulk actions write. Their rows were written in the test's
-# transaction, which autovacuum cannot see: planned from the statistics of the empty tables (an
-# order pytest-randomly can give), the bulk actions on 5,000 contacts took 15-34 s instead of 2-7.
-ANALYZED = ("contacts_contact", "contacts_contactemail", "contacts_contact_tags", "contacts_interaction",
-            "followups_reminder", "followups_weekplanentry")  # fmt: skip
-
-
-def analyze_as_autovacuum_would():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(ANALYZED)}")
 
 
 # session, user, status counts, count, page of contacts, its tags, its emails, classifications, tags, purposes

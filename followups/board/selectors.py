@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -23,7 +22,7 @@ from contacts import bands
 from contacts.models import Classification, Contact
 
 from ..models import Commitment, Reminder
-from ..selectors import Day, days_between, with_last_interaction
+from ..selectors import Day, days_between, due_in_words, with_last_interaction
 from ..sweep import reminded_for_current_due_moment
 
 
@@ -59,11 +58,7 @@ class BoardRow:
             return f"snoozed until {dateformat.format(timezone.localtime(reminder.snoozed_until), 'D j M, H:i')}"
         if reminder is not None and reminder.kind == Reminder.Kind.DATE:
             return "coming up"
-        if self.days_overdue > 0:
-            return f"due {self.days_overdue} day{pluralize(self.days_overdue)} ago"
-        if self.days_overdue == 0:
-            return "due today"
-        return f"due {dateformat.format(timezone.localtime(self.due_at), 'l')}"
+        return due_in_words(self.days_overdue, timezone.localtime(self.due_at).date())
 
     @property
     def dom_id(self) -> str:

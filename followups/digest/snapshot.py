@@ -17,10 +17,9 @@ import functools
 import operator
 import zoneinfo
 
-from django.utils.formats import date_format
-
 from contacts import bands
 
+from ..selectors import due_in_words
 from .links import absolute, absolute_url_for, board_url, path_of, unsubscribe_url
 
 # A snapshot of another format (written before a deploy) is not read: that digest is built afresh.
@@ -32,11 +31,7 @@ BAND_LABELS = {band.value: band.label for band in (bands.Band.OVERDUE, bands.Ban
 def _when(days_overdue: int, today: datetime.date) -> str:
     """ "due 3 days ago", "due today", "due Friday" (cached: every row of a batch shares today).
     Whether that is overdue is the row's band (contacts.bands), said beside it."""
-    if days_overdue > 0:
-        return f"due {days_overdue} day{'s' if days_overdue != 1 else ''} ago"
-    if days_overdue == 0:
-        return "due today"
-    return f"due {date_format(today - datetime.timedelta(days=days_overdue), 'l')}"
+    return due_in_words(days_overdue, today - datetime.timedelta(days=days_overdue))
 
 
 @dataclasses.dataclass(slots=True)
