@@ -12,9 +12,8 @@ from django.utils import timezone
 from contacts.cadence import refresh_cadence
 from contacts.models import Contact, ContactEmail, Interaction
 from followups.introductions import services as followup_introductions
-from followups.models import Reminder, WeekPlanEntry
 
-from .bulk_rows import Sql, analyze, insert_select, series
+from .bulk_rows import Sql, insert_select, series
 from .factories import ClassificationFactory, InteractionFactory, TagFactory, UserFactory
 
 SIZES = [10, 5000]
@@ -39,7 +38,6 @@ def build_network(owner, size):
     insert_select(Interaction, source=theirs, params=[owner.pk], owner=owner, contact=Sql("c.id"), occurred_at=added,
                   summary="Coffee about the product launch")  # fmt: skip
     refresh_cadence(Contact.objects.filter(owner=owner))
-    analyze(Contact, ContactEmail, Contact.tags.through, Interaction, Reminder, WeekPlanEntry)
     return list(Contact.objects.filter(owner=owner).order_by("pk"))
 
 
