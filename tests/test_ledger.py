@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from contacts.models import Introduction
+from contacts.selectors import TIMELINE_LENGTH
 from strategy import selectors
 
 from .factories import ContactFactory, InteractionFactory, UserFactory
@@ -58,6 +59,19 @@ def test_per_contact_totals_and_the_balance_on_the_contact_page(owner_client, ow
     assert "given <strong>3</strong> · received <strong>1</strong> · balance <strong" in html
     assert ">+2</strong>" in html
     assert ">-2</strong>" in owner_client.get(bob.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_contact_pages_balance_counts_interactions_beyond_those_the_page_shows(owner_client, contact):
+    """Past the timeline's length the page's newest interactions are not all of them: the
+    balance still counts every contribution, the oldest ones too."""
+    for day in range(1, 4):
+        contribution(contact, "given", "introduction", at(2025, 1, day))  # the oldest, not shown
+    for _ in range(TIMELINE_LENGTH):
+        contribution(contact, "received", "advice", at(2026, 5, 2))
+    response = owner_client.get(contact.get_absolute_url())
+    assert len(response.context["interactions"]) == TIMELINE_LENGTH
+    assert f"given <strong>3</strong> · received <strong>{TIMELINE_LENGTH}</strong>" in response.content.decode()
 
 
 @pytest.mark.django_db

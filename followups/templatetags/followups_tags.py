@@ -10,7 +10,7 @@ from django.utils import timezone
 from contacts.models import Classification
 from followups import selectors
 from followups.board import selectors as board
-from followups.board.forms import CommitmentForm
+from followups.board.forms import blank_commitment_fields_html
 from netcrm.row_urls import row_url as _row_url
 
 register = template.Library()
@@ -39,7 +39,7 @@ def contact_followups(context, contact):
         "contact": contact,
         "reminders": list(selectors.open_reminders_for_contact(contact=contact)),
         "promises": list(selectors.open_commitments_for_contact(contact=contact)),
-        "promise_form": CommitmentForm(),
+        "promise_fields": blank_commitment_fields_html(),
         "today": timezone.localdate(),
     }
 
