@@ -127,10 +127,6 @@ class Classification(models.Model):
 
 
 class ContactQuerySet(OwnedQuerySet):
-    def with_list_data(self):
-        """What the contact list shows, in a fixed number of queries whatever the row count."""
-        return self.select_related("classification").prefetch_related("tags", "emails")
-
     def search(self, text: str, *, owner=None):
         """The contacts matching ``text`` (contacts/search.py: full-text on PostgreSQL), each
         annotated ``search_rank``; unchanged when ``text`` holds no word."""

@@ -97,22 +97,30 @@ def reads_own_lists_inline() -> bool:
     return connection.vendor == "postgresql"
 
 
-def with_own_lists(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    """``contacts`` reading their tags, emails, phones and dates: as JSON columns of the same
-    statement on PostgreSQL (then ``remember_own_lists`` each contact read), else prefetched."""
+ALL_LISTS = tuple(own.name for own in OWN_LISTS)
+
+
+def _chosen(names) -> list[OwnList]:
+    return [own for own in OWN_LISTS if own.name in names]
+
+
+def with_own_lists(contacts: QuerySet[Contact], names=ALL_LISTS) -> QuerySet[Contact]:
+    """``contacts`` reading the lists ``names`` (of tags, emails, phones, occasions): as JSON
+    columns of the same statement on PostgreSQL (then ``remember_own_lists`` each contact read;
+    PostgreSQL works them out only for the rows a LIMIT keeps), else prefetched."""
     if not reads_own_lists_inline():
-        return contacts.prefetch_related(*(own.name for own in OWN_LISTS))
-    return contacts.annotate(**{own.column: own.annotation() for own in OWN_LISTS})
+        return contacts.prefetch_related(*names)
+    return contacts.annotate(**{own.column: own.annotation() for own in _chosen(names)})
 
 
-def remember_own_lists(contact: Contact) -> Contact:
+def remember_own_lists(contact: Contact, names=ALL_LISTS) -> Contact:
     """Put the lists a ``with_own_lists`` read brought back where a prefetch puts them."""
     if not reads_own_lists_inline():
         return contact
     if not hasattr(contact, "_prefetched_objects_cache"):
         contact._prefetched_objects_cache = {}
     cache = contact._prefetched_objects_cache
-    for own in OWN_LISTS:
+    for own in _chosen(names):
         rows = getattr(contact, own.name).get_queryset()  # lazy, as a prefetch's: reads nothing
         rows._result_cache = own.instances(contact)
         rows._prefetch_done = True

@@ -17,11 +17,14 @@ index and no ranking.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections, models
+from django.contrib.postgres.search import SearchVector
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "simple"
 MAX_SEARCH_WORDS = 8
@@ -59,13 +62,13 @@ def search_words(text: str) -> list[str]:
     return text.replace("\x00", "").split()[:MAX_SEARCH_WORDS]
 
 
-def _prefix_query(word: str) -> SearchQuery | None:
+def _prefix_query_text(word: str) -> str | None:
     """``'ada':* & 'lovelace':*`` for the letters and digits of ``word``; None when it has none.
     Only \\w runs reach to_tsquery, so no typed character can break its syntax."""
     tokens = re.findall(r"\w+", word)
     if not tokens:
         return None
-    return SearchQuery(" & ".join(f"'{token}':*" for token in tokens), config=SEARCH_CONFIG, search_type="raw")
+    return " & ".join(f"'{token}':*" for token in tokens)
 
 
 def _owned(queryset: QuerySet, owner, owner_path: str) -> QuerySet:
@@ -73,8 +76,8 @@ def _owned(queryset: QuerySet, owner, owner_path: str) -> QuerySet:
 
 
 def _in_emails_or_tags(word: str, owner) -> Q:
-    """The word inside one of the contact's email addresses or tag names (plain match: a part of
-    an address is not a word)."""
+    """SQLite: the word inside one of the contact's email addresses or tag names (plain match:
+    a part of an address is not a word)."""
     from .models import Contact, ContactEmail
 
     emails = _owned(ContactEmail.objects.filter(address__icontains=word), owner, "contact__owner")
@@ -82,45 +85,118 @@ def _in_emails_or_tags(word: str, owner) -> Q:
     return Q(pk__in=emails.values("contact_id")) | Q(pk__in=tagged.values("contact_id"))
 
 
-def _said(query: SearchQuery, owner) -> QuerySet:
-    """The contact ids of the owner's interactions whose text matches ``query``."""
-    from .models import Interaction
+@functools.cache
+def _compiled(model_label: str) -> tuple[str, tuple]:
+    """The SQL of a search document (``contact_document`` or ``interaction_document``) over its
+    model's table, compiled once per process: the expression never changes, and building and
+    compiling it with the rest of a search was most of a search's time (bench/load)."""
+    from django.apps import apps
 
-    said = Interaction.objects.alias(search_document=interaction_document()).filter(search_document=query)
-    return _owned(said, owner, "owner").values("contact_id")
+    model = apps.get_model(model_label)
+    document = contact_document() if model_label == "contacts.Contact" else interaction_document()
+    query = model.objects.all().query
+    compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = compiler.compile(document.resolve_expression(query))
+    return sql, tuple(params)
+
+
+@dataclasses.dataclass
+class _Sql:
+    """SQL text and its parameters, built up in order."""
+
+    parts: list = dataclasses.field(default_factory=list)
+    params: list = dataclasses.field(default_factory=list)
+
+    def add(self, sql: str, *params) -> None:
+        self.parts.append(sql)
+        self.params.extend(params)
+
+    @property
+    def sql(self) -> str:
+        return "".join(self.parts)
+
+
+def _owner_clause(sql: _Sql, column: str, owner) -> None:
+    if owner is not None:
+        sql.add(f" AND {column} = %s", owner.pk)
+
+
+def _where_word_is_found(sql: _Sql, word: str, owner) -> None:
+    """``id IN (…) OR …``: the word in one of the contact's email addresses or tag names (a plain
+    match: a part of an address is not a word), or as a prefix in their own words or in what was
+    said to them. Each place is its own uncorrelated ``id IN (…)``, so each is read once through
+    its own index (the contact's or the interactions' GIN index, owner-scoped) and the list only
+    probes the results; an OR of the expressions themselves could use no index. The plain match
+    is Django's ``icontains`` (UPPER … LIKE UPPER, the word's wildcards escaped)."""
+    like = f"%{connection.ops.prep_for_like_query(word)}%"
+    sql.add(
+        '("contacts_contact"."id" IN (SELECT e."contact_id" FROM "contacts_contactemail" e'
+        ' INNER JOIN "contacts_contact" c ON (e."contact_id" = c."id") WHERE UPPER(e."address"::text) LIKE UPPER(%s)',
+        like,
+    )
+    _owner_clause(sql, 'c."owner_id"', owner)
+    sql.add(
+        ') OR "contacts_contact"."id" IN (SELECT l."contact_id" FROM "contacts_contact_tags" l'
+        ' INNER JOIN "contacts_tag" t ON (l."tag_id" = t."id") WHERE UPPER(t."name"::text) LIKE UPPER(%s)',
+        like,
+    )
+    _owner_clause(sql, 't."owner_id"', owner)
+    sql.add(")")
+    query = _prefix_query_text(word)
+    if query is not None:
+        own_text, own_params = _compiled("contacts.Contact")
+        said, said_params = _compiled("contacts.Interaction")
+        # Inside each subquery its own FROM shadows the outer "contacts_contact".
+        sql.add(' OR "contacts_contact"."id" IN (SELECT "contacts_contact"."id" FROM "contacts_contact" WHERE (')
+        sql.add(own_text, *own_params)
+        sql.add(f") @@ to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)", query)
+        _owner_clause(sql, '"contacts_contact"."owner_id"', owner)
+        sql.add(
+            ') OR "contacts_contact"."id" IN'
+            ' (SELECT "contacts_interaction"."contact_id" FROM "contacts_interaction" WHERE ('
+        )
+        sql.add(said, *said_params)
+        sql.add(f") @@ to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)", query)
+        _owner_clause(sql, '"contacts_interaction"."owner_id"', owner)
+        sql.add(")")
+    sql.add(")")
+
+
+def _rank(any_word: str, owner) -> _Sql:
+    """``ts_rank`` over the contact's weighted words, a match in what was said to them adding a
+    fixed step; asked of each matching contact's own interactions (a few, through the index on
+    contact), not as another pass over all the owner's interactions."""
+    own_text, own_params = _compiled("contacts.Contact")
+    said, said_params = _compiled("contacts.Interaction")
+    tsquery = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+    sql = _Sql()
+    sql.add("(ts_rank((")
+    sql.add(own_text, *own_params)
+    sql.add(f'), {tsquery}) + CASE WHEN EXISTS(SELECT 1 FROM "contacts_interaction" WHERE (', any_word)
+    sql.add(said, *said_params)
+    sql.add(f") @@ {tsquery}", any_word)
+    _owner_clause(sql, '"contacts_interaction"."owner_id"', owner)
+    sql.add(
+        ' AND "contacts_interaction"."contact_id" = "contacts_contact"."id")'
+        f" THEN {INTERACTION_MATCH_RANK} ELSE 0.0 END)"
+    )
+    return sql
 
 
 def full_text_search(contacts: QuerySet, words: list[str], owner=None) -> QuerySet:
-    """PostgreSQL: the contacts in which every word is found; annotated ``search_rank``.
-
-    Each place a word may be found is its own uncorrelated ``pk IN (…)``, so each is read once
-    through its own index (the contact's or the interactions' GIN index, owner-scoped) and the
-    list only probes the results; an OR of the expressions themselves could use no index."""
-    from .models import Contact
-
-    document = contact_document()
-    own_text = _owned(Contact.objects.alias(search_document=document), owner, "owner")
-    any_word = None
-    for word in words:
-        found = _in_emails_or_tags(word, owner)
-        query = _prefix_query(word)
-        if query is not None:
-            found |= Q(pk__in=own_text.filter(search_document=query).values("pk")) | Q(pk__in=_said(query, owner))
-            any_word = query if any_word is None else any_word | query
-        contacts = contacts.filter(found)
-    if any_word is None:
+    """PostgreSQL: the contacts in which every word is found; annotated ``search_rank``. The
+    conditions are SQL written out around the documents' compiled expressions (``_compiled``)."""
+    where = _Sql()
+    for number, word in enumerate(words):
+        if number:
+            where.add(" AND ")
+        _where_word_is_found(where, word, owner)
+    contacts = contacts.filter(RawSQL(where.sql, where.params, output_field=models.BooleanField()))
+    queries = [query for word in words if (query := _prefix_query_text(word)) is not None]
+    if not queries:
         return contacts.annotate(search_rank=Value(0.0, output_field=models.FloatField()))
-    # Asked of each matching contact's own interactions (a few, through the index on contact),
-    # not as another pass over all the owner's interactions: that pass is already in the filter.
-    said_to_them = _said(any_word, owner).filter(contact=models.OuterRef("pk"))
-    return contacts.annotate(
-        search_rank=SearchRank(document, any_word)
-        + models.Case(
-            models.When(models.Exists(said_to_them), then=Value(INTERACTION_MATCH_RANK)),
-            default=Value(0.0),
-            output_field=models.FloatField(),
-        )
-    )
+    rank = _rank(" | ".join(f"({query})" for query in queries), owner)
+    return contacts.annotate(search_rank=RawSQL(rank.sql, rank.params, output_field=models.FloatField()))
 
 
 def plain_search(contacts: QuerySet, words: list[str], owner=None) -> QuerySet:

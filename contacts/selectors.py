@@ -130,12 +130,33 @@ def contacts_matching(
     return contacts
 
 
-def contacts_for_list(*, owner, sort: str = "", **filters) -> QuerySet[Contact]:
-    """The list page's rows: ``contacts_matching`` in the sort asked for, with what each row shows
-    (a fixed number of queries whatever the row count)."""
+# What each row of the list shows besides the contact's own columns.
+LIST_ROW_LISTS = ("tags", "emails")
+
+
+def _listed(*, owner, sort: str, filters: dict) -> QuerySet[Contact]:
     contacts = contacts_matching(owner=owner, **filters)
     sort = effective_sort(sort=sort, search=filters.get("search", ""))
-    return contacts.order_by(*ordering(sort)).with_list_data()
+    return contacts.order_by(*ordering(sort)).select_related("classification")
+
+
+def contacts_for_list(*, owner, sort: str = "", **filters) -> QuerySet[Contact]:
+    """The list's rows: ``contacts_matching`` in the sort asked for, with what each row shows
+    prefetched (a fixed number of queries whatever the row count)."""
+    return _listed(owner=owner, sort=sort, filters=filters).prefetch_related(*LIST_ROW_LISTS)
+
+
+def contacts_for_list_page(*, owner, sort: str = "", **filters) -> QuerySet[Contact]:
+    """``contacts_for_list`` for the list page, whose rows' tags and emails come with them in
+    one statement on PostgreSQL: read its page through ``list_rows``."""
+    return with_own_lists(_listed(owner=owner, sort=sort, filters=filters), LIST_ROW_LISTS)
+
+
+def list_rows(page: Page) -> Page:
+    """``page`` with its rows read, their tags and emails where a prefetch would have put them
+    (a fixed number of queries whatever the row count: contacts.page_rows)."""
+    page.object_list = [remember_own_lists(contact, LIST_ROW_LISTS) for contact in page.object_list]
+    return page
 
 
 class _CountKnownPaginator(Paginator):
@@ -247,7 +268,9 @@ def contacts_to_pick(*, owner, search: str, excluding: Contact) -> list[Contact]
 
 
 def classifications_with_counts(*, owner) -> QuerySet[Classification]:
-    return Classification.objects.for_user(owner).annotate(contact_count=Count("contacts"))
+    # Django leaves Meta.ordering out of a GROUP BY query: the plan's order is asked for.
+    counted = Classification.objects.for_user(owner).annotate(contact_count=Count("contacts"))
+    return counted.order_by(*Classification._meta.ordering)
 
 
 def tags_for(*, owner) -> QuerySet[Tag]:

@@ -39,7 +39,7 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
     filter_form = ContactListFilterForm(request.GET)
     filters = filter_form.filters()
     bounds = selectors.StatusBounds.of()
-    contacts = selectors.contacts_for_list(owner=request.user, bounds=bounds, **filters)
+    contacts = selectors.contacts_for_list_page(owner=request.user, bounds=bounds, **filters)
     if narrow is not None:
         contacts = narrow(contacts)
     status_counts = selectors.status_counts(owner=request.user, bounds=bounds)
@@ -50,6 +50,7 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
         if narrow is None and not filter_form.narrows():
             paginator.count = status_counts["all"]  # every contact is listed: counted already
         page = paginator.get_page(request.GET.get("page"))
+    page = selectors.list_rows(page)
     query = filter_form.query_string()
     context = {
         "page": page,

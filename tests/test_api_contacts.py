@@ -250,6 +250,22 @@ class TestClassificationsAndTags:
         listed = api.get(reverse("api:classification-list")).json()
         assert [row["name"] for row in listed] == ["Clients", "Prospects"]
 
+    def test_classifications_and_purposes_with_their_counts_come_in_the_users_order(self, api, owner, owner_client):
+        """Counting groups the rows, and PostgreSQL then returns them in any order it likes
+        unless asked: the order the user set is asked for, on the API, the list and the plan."""
+        from strategy.models import Purpose
+
+        names = ["Emeritus", "Dormant", "Clients", "Board", "Allies"]  # created last-to-first in the plan
+        for position, name in enumerate(names):
+            ClassificationFactory(owner=owner, name=name, display_order=len(names) - position)
+        listed = [row["name"] for row in api.get(reverse("api:classification-list")).json()]
+        assert listed == list(reversed(names))
+        for name in ("Zeta hiring", "Alpha sales"):
+            Purpose.objects.create(owner=owner, name=name)
+        html = owner_client.get(reverse("contacts:list")).content.decode()
+        assert html.index("Alpha sales") < html.index("Zeta hiring")
+        assert html.index(">Allies (0)<") < html.index(">Board (0)<") < html.index(">Emeritus (0)<")
+
     def test_a_taken_name_is_refused_in_any_case(self, api, classification):
         response = api.post(reverse("api:classification-list"), {"name": "clients"})
         assert response.status_code == 400

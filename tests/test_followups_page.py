@@ -130,6 +130,23 @@ class TestActions:
         assert htmx.status_code == 422
         assert "Enter a valid date" in htmx.content.decode()
 
+    def test_the_button_clicked_wins_over_a_date_typed_in_the_rows_one_form(self, owner_client, reminder):
+        """A row's snoozes and dismissal share one form, so "1 day" also sends the date box."""
+        response = owner_client.post(
+            reverse("followups:snooze", args=[reminder.pk]), {"days": "1", "until": "2026-06-01"}, **HTMX
+        )
+        assert response.status_code == 200
+        reminder.refresh_from_db()
+        assert reminder.snoozed_until == NOW + datetime.timedelta(days=1)
+
+    def test_a_rows_buttons_post_where_they_say_without_javascript(self, owner_client, reminder):
+        html = owner_client.get(BOARD).content.decode()
+        row = html[html.index(f'id="until-{reminder.pk}"') - 2000 :]
+        form = row[row.rindex("<form", 0, 2000) : row.index("</form>")]
+        snooze, dismiss = (reverse(name, args=[reminder.pk]) for name in ("followups:snooze", "followups:dismiss"))
+        assert f'action="{snooze}"' in form and f'formaction="{dismiss}"' in form
+        assert form.count('name="csrfmiddlewaretoken"') == 1
+
     def test_dismiss(self, owner_client, reminder):
         owner_client.post(reverse("followups:dismiss", args=[reminder.pk]), **HTMX)
         reminder.refresh_from_db()

@@ -17,6 +17,8 @@ class SnoozeForm(forms.Form):
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_until(self):
+        if self.cleaned_data.get("days"):  # "1 day" or "1 week" clicked: whatever the date box holds
+            return None
         until = self.cleaned_data.get("until")
         if until:
             check_within_years_of_today(until, today=timezone.localdate())

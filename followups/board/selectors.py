@@ -20,6 +20,7 @@ from django.utils import dateformat, timezone
 
 from contacts import bands
 from contacts.models import Classification, Contact
+from netcrm.compiled import CompiledQueries
 
 from ..models import Commitment, Reminder
 from ..selectors import Day, days_between, due_in_words, with_last_interaction
@@ -262,7 +263,7 @@ def board_section(*, owner, zone, query: BoardQuery, now: datetime.datetime | No
 
 def board_counts(*, owner, day: Day, query: BoardQuery) -> dict[str, int]:
     """Rows per section (one query): what the page's counts show, and update after an action."""
-    union_sql, params = _board_rows(owner, day, query).query.sql_with_params()
+    union_sql, params = _board_rows_sql(owner, day, query)
     sql = f"SELECT section, COUNT(*) FROM ({union_sql}) board_rows GROUP BY section"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -335,11 +336,31 @@ def _board_rows(owner, day: Day, query: BoardQuery):
     return first.union(*others, all=True) if others else first
 
 
+# _board_rows compiled, by what it is built from (netcrm.compiled).
+_BOARD_ROWS = CompiledQueries()
+
+
+def _board_rows_sql(owner, day: Day, query: BoardQuery) -> tuple[str, tuple]:
+    """``_board_rows`` as SQL and parameters, which follow from its arguments alone; building
+    and compiling the three-part UNION was most of the page's time in Python (bench/load)."""
+    key = (
+        owner.pk,
+        day.today,
+        day.today_starts,
+        day.tomorrow_starts,
+        day.week_ends,
+        query.section,
+        query.unclassified,
+        query.classification.pk if query.classification else None,
+    )
+    return _BOARD_ROWS.sql(key, lambda: _board_rows(owner, day, query))
+
+
 def _section_pages(owner, day: Day, query: BoardQuery, zone) -> dict[str, tuple[list, int]]:
     """Each section's first BOARD_PAGE_SIZE rows (``query.section``: those after ``query.after``)
     and how many rows it has from there on, cut in SQL with window functions (one query), then
     the rows shown read with what they display (one query per kind of row)."""
-    union_sql, params = _board_rows(owner, day, query).query.sql_with_params()
+    union_sql, params = _board_rows_sql(owner, day, query)
     where, where_params = "", []
     if query.section:
         where, where_params = "WHERE section = %s", [query.section]

@@ -58,12 +58,14 @@ def snooze_reminder(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.get("__all__") or [e for errs in form.errors.values() for e in errs])
-        if form.cleaned_data.get("until"):
+        # The row's buttons share one form: "1 day" and "1 week" send their days, "Until date"
+        # none, so a date typed before clicking "1 day" does not win over the button clicked
+        # (SnoozeForm then ignores the date).
+        if days := form.cleaned_data.get("days"):
+            services.snooze(reminder=reminder, until=timezone.now() + datetime.timedelta(days=days))
+        else:
             zone = timezone.get_current_timezone()
             services.snooze_until_date(reminder=reminder, day=form.cleaned_data["until"], zone=zone)
-        else:
-            days = form.cleaned_data["days"]
-            services.snooze(reminder=reminder, until=timezone.now() + datetime.timedelta(days=days))
     except ValidationError as error:
         text = " ".join(error.messages)
         if request.htmx:
