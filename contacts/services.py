@@ -73,7 +73,10 @@ def set_contact_phones(*, contact: Contact, numbers: Sequence[str]) -> None:
     )
 
 
-@transaction.atomic
+# Within a caller's transaction (followups.services.log_interaction, an introduction) it is part
+# of the same action: all of it is kept or none, so it takes no savepoint of its own (two round
+# trips less for every interaction logged).
+@transaction.atomic(savepoint=False)
 def log_interaction(
     *,
     contact: Contact,
