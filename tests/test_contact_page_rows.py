@@ -75,3 +75,14 @@ def test_another_users_contact_is_not_found(ada):
 
     with pytest.raises(Http404):
         selectors.contact_for_page(owner=UserFactory(username="mallory"), pk=ada.pk)
+
+
+@pytest.mark.django_db
+def test_the_lists_rows_show_their_own_tags_and_first_email(owner_client, owner, ada):
+    bo = ContactFactory(owner=owner, first_name="Bo")
+    ContactEmail.objects.create(contact=bo, address="bo@example.com", position=0)
+    response = owner_client.get("/contacts/")
+    rows = {contact.first_name: contact for contact in response.context["page"].object_list}
+    assert [tag.name for tag in rows["Ada"].listed_tags] == ["alpha", "zeta"] and rows["Bo"].listed_tags == []
+    html = response.content.decode()
+    assert "first@example.com" in html and "second@example.com" not in html and "bo@example.com" in html
