@@ -18,14 +18,29 @@ from django.db.models import F
 from django.utils import timezone
 
 from contacts.importing.rows import without_control_chars
-from contacts.models import Contact
+from contacts.models import Contact, ContactEmail, ContactPhone, Interaction
+from contacts.occasions import Occasion
+from followups.models import Commitment, Reminder, WeekPlanEntry
 from netcrm.queueing import WorkerUnreachable, enqueue
+from netcrm.sql import analyze_after_bulk_write
 
 from .models import RestoreJob
 from .restore import RestoreError, restore_backup
 from .services import ProgressReporter, megabytes
 
 logger = logging.getLogger(__name__)
+# What a restore writes that the pages plan their reads on (netcrm.sql.analyze_after_bulk_write).
+RESTORED_MODELS = (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Contact.tags.through,
+    Interaction,
+    Occasion,
+    Reminder,
+    Commitment,
+    WeekPlanEntry,
+)
 Status = RestoreJob.Status
 
 WORKER_UNREACHABLE = str(WorkerUnreachable())
@@ -119,6 +134,7 @@ def run_restore(*, job_id: int) -> None:
         reporter.close()
     # Pairs, not an object: jsonb does not keep the order of an object's keys.
     _finish(job.pk, status=Status.DONE, result=list(counts.items()), rows_done=F("rows_total"))
+    analyze_after_bulk_write(RESTORED_MODELS, rows=sum(counts.values()))
 
 
 def _finish(job_id: int, *, status: str, **changes) -> None:

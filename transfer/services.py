@@ -18,10 +18,14 @@ from contacts.importing import ImportFileError, ParsedFile, build_plan, decode_u
 from contacts.importing.apply import apply_import
 from contacts.importing.formats import FORMATS, detect_format, estimate_rows, find_header, guess_mapping
 from contacts.importing.rows import without_control_chars
-from contacts.models import Classification, ImportJob, stalled_after
+from contacts.models import Classification, Contact, ContactEmail, ContactPhone, ImportJob, Tag, stalled_after
+from contacts.occasions import Occasion
 from netcrm.queueing import WorkerUnreachable, enqueue
+from netcrm.sql import analyze_after_bulk_write
 
 logger = logging.getLogger(__name__)
+# What an import writes that the pages plan their reads on (netcrm.sql.analyze_after_bulk_write).
+IMPORTED_MODELS = (Contact, ContactEmail, ContactPhone, Contact.tags.through, Tag, Occasion)
 Status = ImportJob.Status
 
 
@@ -275,6 +279,7 @@ def run_import(*, job_id: int, attempt: int | None = None) -> None:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+    analyze_after_bulk_write(IMPORTED_MODELS, rows=job.rows_total or 0)
 
 
 def retry_import(*, job: ImportJob) -> bool:
