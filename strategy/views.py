@@ -45,7 +45,7 @@ def _plan_context(request):
     ledger_kinds = selectors.ledger_by_kind(owner=request.user)
     return {
         "state": state,
-        "ledger": selectors.ledger_totals(owner=request.user),
+        "ledger": selectors.totals_of_kinds(ledger_kinds),
         "given_kinds": [row for row in ledger_kinds if row["given"]],
         "venue_ranking": selectors.venue_ranking(owner=request.user),
     }
