@@ -63,8 +63,8 @@ def test_a_batch_is_taken_and_recorded_in_two_statements_whatever_its_size(size,
 
 
 @pytest.mark.django_db
-def test_a_batch_larger_than_a_chunk_takes_two_statements_per_chunk(monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(batch_delivery, "SEND_CHUNK", 2)
+def test_a_batch_larger_than_a_chunk_takes_two_statements_per_chunk(settings, django_assert_num_queries):
+    settings.DIGEST_SEND_CHUNK = 2
     log_ids = claimed_weeks(5)
     with django_assert_num_queries(6):
         deliver_digests(log_ids=log_ids)
@@ -164,7 +164,7 @@ def test_a_batch_stopped_mid_send_keeps_what_was_sent_never_resends_the_one_in_f
 @pytest.mark.django_db
 def test_when_the_time_runs_out_the_rest_of_the_batch_is_queued_as_a_task_of_its_own(monkeypatch, settings, queued):
     settings.DIGEST_SEND_TIME_LIMIT = 30  # a batch task sends for 15 s at most
-    monkeypatch.setattr(batch_delivery, "SEND_CHUNK", 3)
+    settings.DIGEST_SEND_CHUNK = 3
     clock = types.SimpleNamespace(now=0.0)
     monkeypatch.setattr(batch_delivery, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
     send = EmailBackend.send_messages

@@ -17,7 +17,7 @@ What one message's trouble does to the others:
   again; the reaper marks it failed, visibly.
 A worker killed outright leaves its chunk ``sending`` (the reaper fails each, visibly) and the
 chunks not yet taken ``claimed`` (the task's redelivery or the reaper sends them). A chunk is
-small, so that a kill costs a few digests, not the batch.
+small (``DIGEST_SEND_CHUNK``, 25), so that a kill costs a few digests, not the batch.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import dataclasses
 import logging
 import time
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import F
 from django.utils import timezone
@@ -47,10 +48,6 @@ from .delivery import (
 
 logger = logging.getLogger(__name__)
 
-# Digests taken, sent and recorded together: two statements per chunk; a worker killed mid-chunk
-# leaves at most this many digests failed (visibly) that a per-digest send would have sent.
-SEND_CHUNK = 25
-
 
 @dataclasses.dataclass
 class BatchResult:
@@ -66,13 +63,14 @@ def deliver_digests(*, log_ids: list[int], budget_seconds: float | None = None) 
     ``budget_seconds`` have passed, the rest stays claimed and is listed in ``untried``."""
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     result = BatchResult()
+    chunk = settings.DIGEST_SEND_CHUNK
     mail = get_connection()
     try:
-        for start in range(0, len(log_ids), SEND_CHUNK):
+        for start in range(0, len(log_ids), chunk):
             if deadline is not None and time.monotonic() > deadline:
                 result.untried += log_ids[start:]
                 break
-            _deliver_chunk(log_ids[start : start + SEND_CHUNK], mail, result, deadline)
+            _deliver_chunk(log_ids[start : start + chunk], mail, result, deadline)
     finally:
         mail.close()
     return result
