@@ -49,6 +49,11 @@ def send_digest(self, log_id: int) -> str:
         raise self.retry(countdown=later.countdown, max_retries=None)
 
 
+@shared_task(name="followups.tasks.send_digest_batch", acks_late=True, **limits(settings.DIGEST_SEND_TIME_LIMIT))
+def send_digest_batch(log_ids: list[int]) -> dict:
+    return digest_jobs.send_batch_and_queue(log_ids=log_ids)
+
+
 @shared_task(name="followups.tasks.reap_stranded", acks_late=True, **limits(settings.REAPER_TIME_LIMIT))
 @records_heartbeat("reap-stranded")
 def reap_stranded() -> dict:

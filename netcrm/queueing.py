@@ -27,10 +27,13 @@ class WorkerUnreachable(Exception):
         super().__init__(message)
 
 
-def enqueue(task, *args, **kwargs):
-    """Queue ``task(*args, **kwargs)``; raise ``WorkerUnreachable`` if the broker refuses."""
+def enqueue(task, *args, countdown: int | None = None, **kwargs):
+    """Queue ``task(*args, **kwargs)``, to run in ``countdown`` seconds if given; raise
+    ``WorkerUnreachable`` if the broker refuses."""
     try:
-        return task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+        return task.apply_async(
+            args=args, kwargs=kwargs, countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        )
     except BROKER_ERRORS as error:
         logger.warning("The broker did not take %s: %s", task.name, error)
         raise WorkerUnreachable() from error

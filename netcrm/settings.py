@@ -221,6 +221,9 @@ DIGEST_SCHEDULER_TIME_LIMIT = env_int("DIGEST_SCHEDULER_TIME_LIMIT", 600)
 DIGEST_SEND_TIME_LIMIT = env_int("DIGEST_SEND_TIME_LIMIT", 120)
 DIGEST_MAX_RETRIES = env_int("DIGEST_MAX_RETRIES", 5)
 DIGEST_RETRY_BACKOFF_SECONDS = env_int("DIGEST_RETRY_BACKOFF_SECONDS", 60)  # doubles each retry
+# A batch's digests are taken, sent and recorded this many at a time (two statements each time);
+# a worker killed mid-way leaves at most this many failed and shown, not knowing if they arrived.
+DIGEST_SEND_CHUNK = env_int("DIGEST_SEND_CHUNK", 25, minimum=1)
 
 # Imports (transfer app): refuse bigger files clearly; run big ones as a Celery task.
 NETCRM_IMPORT_MAX_BYTES = env_int("NETCRM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -26,7 +26,12 @@ class Broker:
     """Switches Celery between a broker on a closed port and a live stand-in that records what is
     handed over (these tests run no worker; tests/test_worker_killed.py does)."""
 
-    TASKS = (transfer_tasks.build_import_preview, transfer_tasks.run_import, followup_tasks.send_digest)
+    TASKS = (
+        transfer_tasks.build_import_preview,
+        transfer_tasks.run_import,
+        followup_tasks.send_digest,
+        followup_tasks.send_digest_batch,
+    )
 
     def __init__(self, monkeypatch):
         self.monkeypatch = monkeypatch

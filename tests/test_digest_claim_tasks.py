@@ -1,5 +1,6 @@
 """The scheduler splits everyone due into batches of one slot, one claim task each, so that several
-workers claim and build at once; each week is still claimed once, however the batches overlap."""
+workers claim and build at once; each week is still claimed once, however the batches overlap, and
+each claimed batch gets one send task."""
 
 import datetime
 import threading
@@ -19,8 +20,8 @@ from .test_digest import MONDAY_9_UTC, make_user_with_due_contacts, travel
 @pytest.fixture
 def queued(monkeypatch):
     """What the scheduler and the claim tasks hand to the broker, by task name (no worker runs)."""
-    handed = {tasks.claim_digest_batch.name: [], tasks.send_digest.name: []}
-    for task in (tasks.claim_digest_batch, tasks.send_digest):
+    handed = {tasks.claim_digest_batch.name: [], tasks.send_digest_batch.name: []}
+    for task in (tasks.claim_digest_batch, tasks.send_digest_batch):
         monkeypatch.setattr(task, "apply_async", lambda args=(), name=task.name, **_: handed[name].append(args))
     return handed
 
@@ -31,7 +32,7 @@ def users_due(count, *, prefix="user", zone="UTC"):
 
 
 @pytest.mark.django_db
-def test_the_scheduler_queues_a_claim_task_per_batch_and_each_claimed_week_gets_its_send(
+def test_the_scheduler_queues_a_claim_task_per_batch_and_each_claimed_batch_gets_its_send_task(
     monkeypatch, queued, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(schedule, "CLAIM_BATCH", 2)
@@ -49,7 +50,9 @@ def test_the_scheduler_queues_a_claim_task_per_batch_and_each_claimed_week_gets_
     assert sum(claimed) == 6
     logs = DigestLog.objects.all()
     assert sorted(log.owner_id for log in logs) == sorted(london + utc)
-    assert sorted(args for args in queued[tasks.send_digest.name]) == sorted((log.pk,) for log in logs)
+    sends = [sorted(log_ids) for (log_ids,) in queued[tasks.send_digest_batch.name]]
+    claimed_batches = [sorted(log.pk for log in logs if log.owner_id in owner_ids) for owner_ids in batches]
+    assert sorted(sends) == sorted(claimed_batches)  # one send task per claimed batch, with its weeks
     with travel(MONDAY_9_UTC):
         assert tasks.claim_digest_batch(batches[0]) == 0  # a task delivered twice claims nothing more
 
@@ -80,7 +83,8 @@ def test_two_claim_tasks_at_once_with_overlapping_batches_claim_each_week_once(q
     assert sorted(claim.owner_id for claim in claims) == sorted(owner_ids)  # each user once, by one of them
     assert DigestLog.objects.count() == 24
     assert all(log.content for log in DigestLog.objects.all())  # each built with its digest
-    assert sorted(queued[tasks.send_digest.name]) == sorted((claim.log_id,) for claim in claims)
+    sent = sorted(log_id for (log_ids,) in queued[tasks.send_digest_batch.name] for log_id in log_ids)
+    assert sent == sorted(claim.log_id for claim in claims)
 
 
 @pytest.mark.django_db

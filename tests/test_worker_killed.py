@@ -20,7 +20,7 @@ from contacts.models import Contact, ImportJob
 from followups.digest.schedule import claim_due_digests
 from followups.models import DigestLog
 from followups.reaper import reap_stranded
-from followups.tasks import send_digest
+from followups.tasks import send_digest, send_digest_batch
 
 from .conftest import REPO, free_port, test_database_url
 from .factories import UserFactory
@@ -186,3 +186,35 @@ def test_a_worker_killed_mid_send_sends_at_most_once_and_the_failure_is_shown(
     assert len(holding_smtp_server.messages) <= 1  # at most once
     client.force_login(owner)
     assert "may not have arrived" in client.get(reverse("followups:preferences")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_sends_each_digest_at_most_once_and_the_rest_of_the_batch_after_it(
+    settings, workers, holding_smtp_server, tmp_path
+):
+    owners = [make_user_with_due_contacts(f"batch-{index}", due=1) for index in range(3)]
+    moment = max(owner.followup_prefs.next_digest_at for owner in owners) + datetime.timedelta(minutes=1)
+    claims = {claim.owner_id: claim.log_id for claim in claim_due_digests(now=moment)}
+    log_ids = [claims[owner.pk] for owner in owners]
+    chunk_of_one = {"EMAIL_URL": holding_smtp_server.url, "DIGEST_SEND_CHUNK": "1"}
+    first = workers(**chunk_of_one)
+    send_digest_batch.apply_async(args=[log_ids])
+    wait_until(holding_smtp_server.receiving.is_set, what="the first digest to reach the mail server")
+    sigkill(first)  # holding the first digest; the other two not taken yet
+    holding_smtp_server.release.set()
+
+    # The killed worker's batch is redelivered: the one it was sending is not sent again, the others are.
+    start_after_the_visibility_timeout(workers, **chunk_of_one)
+    wait_until(lambda: finished_tasks(tmp_path / "worker-1.log", "send_digest_batch") == 1, what="the redelivery")
+    later = timezone.now() + datetime.timedelta(seconds=settings.DIGEST_SEND_TIME_LIMIT + 120)
+    assert reap_stranded(now=later).digests_failed == 1
+
+    states = dict(DigestLog.objects.filter(pk__in=log_ids).values_list("pk", "state"))
+    assert [states[log_id] for log_id in log_ids] == [
+        DigestLog.State.FAILED,
+        DigestLog.State.SENT,
+        DigestLog.State.SENT,
+    ]
+    recipients = [envelope.rcpt_tos[0] for envelope in holding_smtp_server.messages]
+    assert sorted(set(recipients)) == sorted(recipients)  # at most once each
+    assert {"batch-1@example.com", "batch-2@example.com"} <= set(recipients)

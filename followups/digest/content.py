@@ -9,7 +9,7 @@ people due gets the same small email as one with 20.
 
 The content is plain data (followups.digest.snapshot), so it can be kept as a JSON snapshot on
 the week's DigestLog: the scheduler builds the digests of everyone who shares a slot in a
-handful of queries, and each send task only renders and sends its user's snapshot.
+handful of queries, and the send task of their batch only renders and sends each snapshot.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.selectors import verified_user_ids
 from followups.models import DigestLog, FollowupPreferences
 from netcrm.dates import week_starting
-from netcrm.sql import any_of, plan_without_parallel_workers
+from netcrm.sql import any_of, plan_for_short_queries
 
 from .content import build_digests
 
@@ -108,7 +108,7 @@ def claim_batches(*, now: datetime.datetime | None = None, owner_ids=None) -> It
 
 def _claim_batch(due, zone, upcoming, week, now) -> tuple[int, list[Claim]]:
     with transaction.atomic():
-        plan_without_parallel_workers()
+        plan_for_short_queries()
         locked = list(
             due.select_for_update(skip_locked=True).order_by("pk").values_list("pk", "owner_id")[:CLAIM_BATCH]
         )
