@@ -23,7 +23,7 @@ from strategy.selectors import classifications_with_cadence_counts, plan_summary
 
 from ..models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
 from ..selectors import Day, with_last_interaction
-from . import pg_reads
+from . import pg_body, pg_reads
 
 # On PostgreSQL the hottest reads run as hand-written SQL (pg_reads says why); the querysets
 # below are the same rules for SQLite, and what tests compare the SQL with (they switch this off).
@@ -225,15 +225,29 @@ class WeekActivity:
         return f"{self.week_starting.day} {str(MONTHS_3[self.week_starting.month]).title()}"
 
 
-def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActivity]:
-    """Interactions, contributions given and received, per week for the last ``weeks`` weeks (one query)."""
+ACTIVITY_WEEKS = 12
+
+
+def _activity_weeks(day: Day, weeks: int) -> list[datetime.date]:
     first_week = day.week_starting - datetime.timedelta(weeks=weeks - 1)
-    week_days = [first_week + datetime.timedelta(weeks=index) for index in range(weeks)]
+    return [first_week + datetime.timedelta(weeks=index) for index in range(weeks)]
+
+
+def _activity_of(week_days: list[datetime.date], figures: dict[int, tuple]) -> list[WeekActivity]:
+    """The weeks from pg_reads' figures (by the week's index)."""
+    return _with_bar_heights(
+        [WeekActivity(week, *figures.get(index, (0, 0, 0))) for index, week in enumerate(week_days)]
+    )
+
+
+def weekly_activity(*, owner, day: Day, zone, weeks: int = ACTIVITY_WEEKS) -> list[WeekActivity]:
+    """Interactions, contributions given and received, per week for the last ``weeks`` weeks (one query)."""
+    week_days = _activity_weeks(day, weeks)
+    first_week = week_days[0]
     if _hand_written_sql():
         week_starts = [start_of_local_day(week, zone) for week in week_days]
-        figures = pg_reads.weekly_activity(owner=owner, week_starts=week_starts, until=day.tomorrow_starts)
-        return _with_bar_heights(
-            [WeekActivity(week, *figures.get(index, (0, 0, 0))) for index, week in enumerate(week_days)]
+        return _activity_of(
+            week_days, pg_reads.weekly_activity(owner=owner, week_starts=week_starts, until=day.tomorrow_starts)
         )
     rows = (
         Interaction.objects.for_user(owner)
@@ -313,6 +327,10 @@ def dates_coming_up(
             )[:size]
         )
         total = open_dates.count() if len(shown) == size else len(shown)
+    return _coming_up_of(shown, total, day)
+
+
+def _coming_up_of(shown: list[Reminder], total: int, day: Day) -> ComingUp:
     for reminder in shown:
         reminder.days_until = (reminder.occasion_on - day.today).days
     return ComingUp(reminders=shown, total=total)
@@ -355,4 +373,61 @@ def events_needing_followup(*, owner) -> list[Event]:
         .filter(meetings__contact__in=open_followups.values("contact_id"))
         .annotate(to_follow_up=Count("meetings", distinct=True))
         .order_by("-held_on", "-pk")[:EVENTS_SHOWN]
+    )
+
+
+@dataclasses.dataclass
+class Cards:
+    """Every card of the dashboard's body (the view adds what it derives from them)."""
+
+    classifications: list[Classification]
+    counts: Counts
+    today: list[Contact]
+    week_plan: list[WeekPlanEntry]
+    coming_up: ComingUp
+    upcoming_events: list[Event]
+    events_to_follow_up: list[Event]
+    activity: list[WeekActivity]
+    plan: object  # strategy.selectors.PlanState
+
+
+def dashboard_cards(*, owner, day: Day, zone, size: int) -> Cards:
+    """Every card of the body: one statement on PostgreSQL (pg_body), the selectors above otherwise."""
+    week_from_today = day.today + datetime.timedelta(days=7)
+    if _hand_written_sql():
+        week_days = _activity_weeks(day, ACTIVITY_WEEKS)
+        rows = pg_body.body(
+            owner=owner,
+            day=day,
+            size=size,
+            week_from_today=week_from_today,
+            week_plan_since=start_of_local_day(day.week_starting, zone),
+            dates_size=COMING_UP_SIZE,
+            events_size=EVENTS_SHOWN,
+            week_starts=[start_of_local_day(week, zone) for week in week_days],
+        )
+        upcoming, to_follow_up = rows.events
+        return Cards(
+            classifications=rows.classifications,
+            counts=Counts(**rows.counts),
+            today=rows.today,
+            week_plan=rows.week_plan,
+            coming_up=_coming_up_of(*rows.coming_up, day),
+            upcoming_events=upcoming,
+            events_to_follow_up=to_follow_up,
+            activity=_activity_of(week_days, rows.activity),
+            plan=rows.plan,
+        )
+    classifications, figures = dashboard_figures(owner=owner, day=day, size=size)
+    upcoming, to_follow_up = events_card(owner=owner, day=day)
+    return Cards(
+        classifications=classifications,
+        counts=figures,
+        today=todays_outreach(owner=owner, day=day, size=size, classifications=classifications),
+        week_plan=week_plan(owner=owner, day=day, zone=zone, classifications=classifications),
+        coming_up=dates_coming_up(owner=owner, day=day, classifications=classifications),
+        upcoming_events=upcoming,
+        events_to_follow_up=to_follow_up,
+        activity=weekly_activity(owner=owner, day=day, zone=zone),
+        plan=plan_card(owner=owner, classifications=classifications),
     )

@@ -38,7 +38,7 @@ def home(request):
     The body is cached per session and CSRF secret (its forms carry the token: a cookie cleaner
     that replaces the csrftoken cookie must not be served forms that 403), per version of
     the user's data (contacts.freshness: any write moves it) and per local day (the lists
-    and counts are "as of today"), so a repeat visit costs a cache lookup, not the body's eight queries.
+    and counts are "as of today"), so a repeat visit costs a cache lookup, not the body's statement.
     With the cache down every lookup is a miss (settings: django-redis ignores its errors), so
     the page is simply rendered afresh.
     """
@@ -65,28 +65,25 @@ def _csrf_fingerprint(request) -> str:
 
 def _dashboard_context(request, day, zone) -> dict:
     preferences = services.preferences_for(request.user)
-    size = preferences.outreach_list_size
-    classifications, counts = dashboard.dashboard_figures(owner=request.user, day=day, size=size)
-    plan = dashboard.plan_card(owner=request.user, classifications=classifications)
-    activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
-    upcoming_events, events_to_follow_up = dashboard.events_card(owner=request.user, day=day)
+    cards = dashboard.dashboard_cards(owner=request.user, day=day, zone=zone, size=preferences.outreach_list_size)
+    plan, activity = cards.plan, cards.activity
     context = {
         "day": day,
-        "today": dashboard.todays_outreach(owner=request.user, day=day, size=size, classifications=classifications),
-        "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone, classifications=classifications),
+        "today": cards.today,
+        "week_plan": cards.week_plan,
         "plan": plan,
         "plan_done": sum(1 for item in plan.items if item.is_done),
         "classifications": [c for c in plan.classifications if c.share_within_cadence is not None],
         "activity": activity,
         "given_total": sum(week.given for week in activity),
         "received_total": sum(week.received for week in activity),
-        "upcoming_events": upcoming_events,
-        "events_to_follow_up": events_to_follow_up,
-        "coming_up": dashboard.dates_coming_up(owner=request.user, day=day, classifications=classifications),
+        "upcoming_events": cards.upcoming_events,
+        "events_to_follow_up": cards.events_to_follow_up,
+        "coming_up": cards.coming_up,
         "date_reminder_days": preferences.date_reminder_days,
-        "counts": counts,
+        "counts": cards.counts,
+        "has_contacts": cards.counts.has_contacts,
     }
-    context["has_contacts"] = context["counts"].has_contacts
     context["contribution_max"] = max(1, context["given_total"], context["received_total"])
     # The charts' numbers, also served as JSON for anyone who wants to chart them differently.
     context["activity_data"] = [
