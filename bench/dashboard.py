@@ -16,6 +16,7 @@ each query.
     make bench-dashboard ARGS="--contacts 1000"
 """
 
+# bench-needs: redis
 import argparse
 import collections
 import datetime
@@ -149,10 +150,16 @@ IN_REQUEST = False
 QUERY_SECONDS = collections.Counter()
 QUERY_CALLS = collections.Counter()
 EXTRA_PARTS = [
+    ("followups.dashboard.views", "home"),
+    ("followups.dashboard.views", "render"),
+    ("followups.dashboard.views", "stamp"),
+    ("followups.dashboard.views", "_csrf_fingerprint"),
     ("followups.dashboard.views", "_dashboard_context"),
     ("followups.dashboard.views", "render_to_string"),
-    ("followups.dashboard.pg_reads", "plan_summary"),
-    ("followups.dashboard.pg_reads", "_fetch"),
+    ("followups.dashboard.pg_body", "body"),
+    ("followups.dashboard.pg_reads", "classifications_and_counts_of"),
+    ("followups.dashboard.pg_reads", "todays_outreach_of"),
+    ("followups.dashboard.pg_reads", "plan_summary_of"),
     ("followups.services", "preferences_for"),
     ("followups.templatetags.reminder_health", "job_status"),
 ]

@@ -19,7 +19,7 @@ from contacts.models import Classification, Contact
 from strategy.models import Event
 from strategy.selectors import PlanState
 
-from ..models import Reminder, WeekPlanEntry
+from ..models import FollowupPreferences, Reminder, WeekPlanEntry
 from ..selectors import Day
 from . import pg_reads
 from .prepared import PreparedStatement
@@ -31,14 +31,27 @@ def _part(name: str, sql: str) -> str:
     return f"(SELECT json_agg(part) FROM ({sql}) AS part) AS {name}"
 
 
+# The owner's preferences, or the defaults a first visit saves (the view saves them): the size
+# of today's list is read here, not in a statement of its own before this one.
+_PREFERENCES = """
+preferences AS (
+    SELECT COALESCE(p.outreach_list_size, %(default_list_size)s) AS outreach_list_size,
+           COALESCE(p.date_reminder_days, %(default_date_reminder_days)s) AS date_reminder_days,
+           p.id IS NOT NULL AS found
+    FROM (SELECT 1) AS one LEFT JOIN followups_followuppreferences p ON p.owner_id = %(owner)s
+),"""
+
 BODY = (
-    pg_reads.FIGURES
+    "WITH "
+    + _PREFERENCES
+    + pg_reads.FIGURES_CTES
     + "SELECT "
     + ",\n".join(
         _part(name, sql)
         for name, sql in (
+            ("preferences", "SELECT * FROM preferences"),
             ("figures", pg_reads.CLASSIFICATIONS_WITH_COUNTS),
-            ("today", pg_reads.TODAYS_OUTREACH),
+            ("today", pg_reads.TODAYS_OUTREACH.replace("%(size)s", "(SELECT outreach_list_size FROM preferences)")),
             ("week_plan", pg_reads.WEEK_PLAN),
             ("coming_up", pg_reads.DATES_COMING_UP),
             ("events", pg_reads.EVENTS),
@@ -52,8 +65,12 @@ BODY_STATEMENT = PreparedStatement("netcrm_dashboard_body", BODY)
 
 @dataclasses.dataclass
 class BodyRows:
-    """What pg_reads' one-part functions return, for every part of the body."""
+    """What pg_reads' one-part functions return, for every part of the body, and the preferences
+    read with them (``preferences_found`` false: the defaults, not yet saved)."""
 
+    outreach_list_size: int
+    date_reminder_days: int
+    preferences_found: bool
     classifications: list[Classification]
     counts: dict
     today: list[Contact]
@@ -68,7 +85,6 @@ def body(
     *,
     owner,
     day: Day,
-    size: int,
     week_from_today: datetime.date,
     week_plan_since: datetime.datetime,
     dates_size: int,
@@ -78,7 +94,9 @@ def body(
     params = {
         "owner": owner.pk,
         **pg_reads.figures_params(day, week_from_today),
-        **pg_reads.todays_outreach_params(day, size),
+        **pg_reads.todays_outreach_params(day, size=None),  # the size is the preferences'
+        "default_list_size": FollowupPreferences._meta.get_field("outreach_list_size").default,
+        "default_date_reminder_days": FollowupPreferences._meta.get_field("date_reminder_days").default,
         **pg_reads.week_plan_params(day, week_plan_since),
         **pg_reads.weekly_activity_params(week_starts, day.tomorrow_starts),
         "dates_size": dates_size,
@@ -87,7 +105,11 @@ def body(
     (row,) = BODY_STATEMENT.fetch(params)
     parts = {name: pg_reads._json(value) for name, value in row.items()}
     classifications, counts = pg_reads.classifications_and_counts_of(parts["figures"])
+    (preferences,) = parts["preferences"]
     return BodyRows(
+        outreach_list_size=preferences["outreach_list_size"],
+        date_reminder_days=preferences["date_reminder_days"],
+        preferences_found=preferences["found"],
         classifications=classifications,
         counts=counts,
         today=pg_reads.todays_outreach_of(parts["today"], classifications, from_json=True),

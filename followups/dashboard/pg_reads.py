@@ -113,14 +113,9 @@ def todays_outreach(*, owner, day: Day, size: int, classifications: list[Classif
     return todays_outreach_of(_fetch(TODAYS_OUTREACH, params), classifications)
 
 
-def todays_outreach_params(day: Day, size: int) -> dict:
-    return {
-        "now": day.now,
-        "today": day.today,
-        "today_starts": day.today_starts,
-        "tomorrow": day.tomorrow_starts,
-        "size": size,
-    }
+def todays_outreach_params(day: Day, size: int | None) -> dict:
+    params = {"now": day.now, "today": day.today, "today_starts": day.today_starts, "tomorrow": day.tomorrow_starts}
+    return params if size is None else {**params, "size": size}
 
 
 def todays_outreach_of(rows: list[dict], classifications: list[Classification], *, from_json=False) -> list[Contact]:
@@ -142,8 +137,8 @@ def todays_outreach_of(rows: list[dict], classifications: list[Classification], 
 # contacts.bands': overdue past the maximum, due this week the rest due before the week is out.
 # The contacts a snooze or a dismissal puts aside are few: counted from their reminders and
 # subtracted, rather than each due contact looked up among the reminders.
-FIGURES = """
-WITH by_classification AS (
+FIGURES_CTES = """
+by_classification AS (
     SELECT c.classification_id,
            COUNT(c.next_due_at) AS cadence_count,
            COUNT(*) FILTER (WHERE c.next_due_at > %(now)s) AS within_cadence_count,
@@ -174,6 +169,7 @@ counts AS (
     FROM put_aside
 )
 """
+FIGURES = "WITH " + FIGURES_CTES
 
 _COUNTS = FIGURES + "SELECT * FROM counts"
 

@@ -21,7 +21,7 @@ from netcrm.dates import start_of_local_day
 from strategy.models import Event
 from strategy.selectors import classifications_with_cadence_counts, plan_summary
 
-from ..models import Commitment, OutreachSkip, Reminder, WeekPlanEntry
+from ..models import Commitment, FollowupPreferences, OutreachSkip, Reminder, WeekPlanEntry
 from ..selectors import Day, with_last_interaction
 from . import pg_body, pg_reads
 
@@ -378,8 +378,12 @@ def events_needing_followup(*, owner) -> list[Event]:
 
 @dataclasses.dataclass
 class Cards:
-    """Every card of the dashboard's body (the view adds what it derives from them)."""
+    """Every card of the dashboard's body (the view adds what it derives from them), and the
+    preferences they follow (``preferences_found`` false: the defaults, not saved yet)."""
 
+    outreach_list_size: int
+    date_reminder_days: int
+    preferences_found: bool
     classifications: list[Classification]
     counts: Counts
     today: list[Contact]
@@ -391,15 +395,15 @@ class Cards:
     plan: object  # strategy.selectors.PlanState
 
 
-def dashboard_cards(*, owner, day: Day, zone, size: int) -> Cards:
-    """Every card of the body: one statement on PostgreSQL (pg_body), the selectors above otherwise."""
+def dashboard_cards(*, owner, day: Day, zone) -> Cards:
+    """Every card of the body, as many people today as the owner's preferences say: one
+    statement on PostgreSQL (pg_body), the selectors above otherwise."""
     week_from_today = day.today + datetime.timedelta(days=7)
     if _hand_written_sql():
         week_days = _activity_weeks(day, ACTIVITY_WEEKS)
         rows = pg_body.body(
             owner=owner,
             day=day,
-            size=size,
             week_from_today=week_from_today,
             week_plan_since=start_of_local_day(day.week_starting, zone),
             dates_size=COMING_UP_SIZE,
@@ -408,6 +412,9 @@ def dashboard_cards(*, owner, day: Day, zone, size: int) -> Cards:
         )
         upcoming, to_follow_up = rows.events
         return Cards(
+            outreach_list_size=rows.outreach_list_size,
+            date_reminder_days=rows.date_reminder_days,
+            preferences_found=rows.preferences_found,
             classifications=rows.classifications,
             counts=Counts(**rows.counts),
             today=rows.today,
@@ -418,9 +425,14 @@ def dashboard_cards(*, owner, day: Day, zone, size: int) -> Cards:
             activity=_activity_of(week_days, rows.activity),
             plan=rows.plan,
         )
+    preferences = FollowupPreferences.objects.filter(owner=owner).first() or FollowupPreferences(owner=owner)
+    size = preferences.outreach_list_size
     classifications, figures = dashboard_figures(owner=owner, day=day, size=size)
     upcoming, to_follow_up = events_card(owner=owner, day=day)
     return Cards(
+        outreach_list_size=size,
+        date_reminder_days=preferences.date_reminder_days,
+        preferences_found=preferences.pk is not None,
         classifications=classifications,
         counts=figures,
         today=todays_outreach(owner=owner, day=day, size=size, classifications=classifications),

@@ -64,8 +64,9 @@ def _csrf_fingerprint(request) -> str:
 
 
 def _dashboard_context(request, day, zone) -> dict:
-    preferences = services.preferences_for(request.user)
-    cards = dashboard.dashboard_cards(owner=request.user, day=day, zone=zone, size=preferences.outreach_list_size)
+    cards = dashboard.dashboard_cards(owner=request.user, day=day, zone=zone)
+    if not cards.preferences_found:  # a first visit: save the defaults shown, which schedules the digest
+        services.preferences_for(request.user)
     plan, activity = cards.plan, cards.activity
     context = {
         "day": day,
@@ -80,7 +81,7 @@ def _dashboard_context(request, day, zone) -> dict:
         "upcoming_events": cards.upcoming_events,
         "events_to_follow_up": cards.events_to_follow_up,
         "coming_up": cards.coming_up,
-        "date_reminder_days": preferences.date_reminder_days,
+        "date_reminder_days": cards.date_reminder_days,
         "counts": cards.counts,
         "has_contacts": cards.counts.has_contacts,
     }
