@@ -133,7 +133,9 @@ def todays_outreach_of(rows: list[dict], classifications: list[Classification], 
 # The figures (the counts at the top, the "kept warm" shares) in one pass over the owner's
 # contacts rather than one index range per figure: right after a write the index-only ranges
 # lose their edge (every page the write touched must be read until the next VACUUM), and at
-# 10,000 contacts the ranges together read the network two or three times over. The bands are
+# 10,000 contacts the ranges together read the network two or three times over. The pass reads
+# the index holding just the four columns it needs (contact_owner_figures_idx), not the wide
+# rows, except on the pages written since the last VACUUM. The bands are
 # contacts.bands': overdue past the maximum, due this week the rest due before the week is out.
 # The contacts a snooze or a dismissal puts aside are few: counted from their reminders and
 # subtracted, rather than each due contact looked up among the reminders.
