@@ -13,6 +13,7 @@ querysets.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 
 from django.db import connection, models
@@ -37,18 +38,33 @@ def _instance(model, row: dict, prefix: str = "", *, from_json: bool = False):
     """A ``model`` from the row's columns named ``prefix`` + field, each converted as the ORM
     would (a JSON field's text parsed); fields not read stay deferred. ``from_json``: the row
     came through ``json_agg`` (pg_body), so dates and moments are ISO text and JSON is parsed."""
-    fields = [field for field in model._meta.concrete_fields if prefix + field.attname in row]
-    values = []
-    for field in fields:
-        value = row[prefix + field.attname]
-        if value is not None:
-            if from_json:
-                if isinstance(field, models.DateField):  # DateTimeField is one too
-                    value = field.to_python(value)
-            elif hasattr(field, "from_db_value"):
-                value = field.from_db_value(value, None, connection)
-        values.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    columns, attnames, converters = _reading(model, prefix, from_json, tuple(row))
+    values = [row[column] for column in columns]
+    for index, convert in converters:
+        if values[index] is not None:
+            values[index] = convert(values[index])
+    return model.from_db(connection.alias, attnames, values)
+
+
+@functools.lru_cache(maxsize=64)
+def _reading(model, prefix: str, from_json: bool, columns_read: tuple[str, ...]):
+    """How ``_instance`` reads a row of these columns: which columns, as which fields, and the
+    conversions (worked out once per shape of row: the dashboard builds some forty a visit)."""
+    fields = [field for field in model._meta.concrete_fields if prefix + field.attname in columns_read]
+    converters = []
+    for index, field in enumerate(fields):
+        if from_json:
+            if isinstance(field, models.DateTimeField):
+                converters.append((index, datetime.datetime.fromisoformat))
+            elif isinstance(field, models.DateField):
+                converters.append((index, datetime.date.fromisoformat))
+        elif hasattr(field, "from_db_value"):
+            converters.append((index, functools.partial(_from_db_value, field)))
+    return [prefix + field.attname for field in fields], [field.attname for field in fields], converters
+
+
+def _from_db_value(field, value):
+    return field.from_db_value(value, None, connection)
 
 
 # What puts a contact's due moment aside (selectors._putting_aside): a snooze of its cadence
