@@ -18,10 +18,12 @@ from __future__ import annotations
 import re
 import weakref
 
-from django.db import connection
-from psycopg2 import errors
+from django.db import DatabaseError, connection
 
 _PARAMETER = re.compile(r"%\((\w+)\)s")
+# SQLSTATEs: no prepared statement of that name (invalid_sql_statement_name), one already
+# (duplicate_prepared_statement).
+NOT_PREPARED, ALREADY_PREPARED = "26000", "42P05"
 
 
 class PreparedStatement:
@@ -45,12 +47,13 @@ class PreparedStatement:
             self._prepared_on.add(driver_connection)
             try:
                 cursor.execute(self._execute if prepared else self._prepare_and_execute, values)
-            except (errors.InvalidSqlStatementName, errors.DuplicatePreparedStatement) as error:
+            except DatabaseError as error:
                 # Something else (DISCARD ALL, DEALLOCATE) changed the session's statements.
                 # Outside a transaction nothing is lost by asking again the other way.
-                if connection.in_atomic_block:
+                code = getattr(error.__cause__, "pgcode", None)  # Django wraps the driver's error
+                if connection.in_atomic_block or code not in (NOT_PREPARED, ALREADY_PREPARED):
                     raise
-                if isinstance(error, errors.InvalidSqlStatementName):
+                if code == NOT_PREPARED:
                     cursor.execute(self._prepare_and_execute, values)
                 else:
                     cursor.execute(self._execute, values)
