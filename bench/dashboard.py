@@ -177,7 +177,7 @@ QUERY_CALLS = collections.Counter()
 EXTRA_PARTS = [
     ("followups.dashboard.views", "home"),
     ("followups.dashboard.views", "render"),
-    ("followups.dashboard.views", "stamp"),
+    ("followups.dashboard.views", "stamp_and_get"),
     ("followups.dashboard.views", "_csrf_fingerprint"),
     ("followups.dashboard.views", "_dashboard_context"),
     ("followups.dashboard.views", "render_to_string"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from contacts.freshness import stamp
+from contacts.freshness import stamp_and_get
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 
@@ -36,21 +36,23 @@ def home(request):
     """Whom to reach out to today and what to say; whether the network is kept warm.
 
     The body is cached per session and CSRF secret (its forms carry the token: a cookie cleaner
-    that replaces the csrftoken cookie must not be served forms that 403), per version of
-    the user's data (contacts.freshness: any write moves it) and per local day (the lists
-    and counts are "as of today"), so a repeat visit costs a cache lookup, not the body's statement.
+    that replaces the csrftoken cookie must not be served forms that 403) and per local day (the
+    lists and counts are "as of today"), stored with the version of the user's data it was
+    rendered from (contacts.freshness: any write moves it) and served only while that is still
+    the version. One cache round trip reads both, so a repeat visit costs that, not the body's
+    statement; a write replaces the session's one entry rather than adding one.
     With the cache down every lookup is a miss (settings: django-redis ignores its errors), so
     the page is simply rendered afresh.
     """
     day, zone = _today()
-    data_stamp = stamp(request.user.pk)
     session = f"{request.session.session_key}:{_csrf_fingerprint(request)}"
-    key = f"dashboard:v1:{request.user.pk}:{session}:{data_stamp}:{day.today}:{zone}"
-    body = cache.get(key) if data_stamp else None
+    key = f"dashboard:v2:{request.user.pk}:{session}:{day.today}:{zone}"
+    data_stamp, cached = stamp_and_get(request.user.pk, key)
+    body = cached[1] if data_stamp and isinstance(cached, tuple) and cached[0] == data_stamp else None
     if body is None:
         body = render_to_string("followups/dashboard/body.html", _dashboard_context(request, day, zone), request)
         if data_stamp:
-            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+            cache.set(key, (data_stamp, body), DASHBOARD_CACHE_SECONDS)
     return render(request, "followups/dashboard.html", {"body": mark_safe(body)})
 
 
