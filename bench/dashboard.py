@@ -4,13 +4,15 @@ Generates one user with 10,000 contacts over six classifications, two years of i
 (some with contributions), reminders raised by the sweep, promises, a week plan and events.
 Then, in the same run and through Django's test client, times the dashboard and a minimal
 login-required view that renders a trivial template, and prints the medians and the ratios.
-The dashboard's body is cached per session, data version and day, so a repeat visit is
-measured, and so is a visit right after a write (rendered afresh): before each such visit an
+The dashboard's body is cached (in Redis, as in production) per session and day with the data
+version it was rendered from, so a repeat visit is measured, and so is a visit right after a
+write (rendered afresh): before each such visit an
 interaction is logged with the first person of today's list through followups.services, as
 the user would from the dashboard (not timed), so the page renders changed data. The key
 line's ``ratio`` is the repeat visit's, ``rendered_ratio`` the other's. ``BENCH_SHOW_PARTS=1``
 adds, for the visits after a write, the time of each piece of the dashboard's context and of
-each query.
+each query. The CPU time of each visit (this process and its PostgreSQL backend) is printed
+too, with its ratio: on a shared machine it does not hold the waits for a core.
 
     make bench-dashboard
     make bench-dashboard ARGS="--contacts 1000"
@@ -181,6 +183,7 @@ EXTRA_PARTS = [
     ("followups.dashboard.views", "_csrf_fingerprint"),
     ("followups.dashboard.views", "_dashboard_context"),
     ("followups.dashboard.views", "render_to_string"),
+    ("followups.dashboard.cards", "dashboard_cards"),
     ("followups.dashboard.pg_body", "body"),
     ("followups.dashboard.pg_reads", "classifications_and_counts_of"),
     ("followups.dashboard.pg_reads", "todays_outreach_of"),

@@ -22,6 +22,7 @@ from strategy.selectors import PlanState
 from ..models import FollowupPreferences, Reminder, WeekPlanEntry
 from ..selectors import Day
 from . import pg_reads
+from .pg_rows import json_list
 from .prepared import PreparedStatement
 
 
@@ -103,7 +104,7 @@ def body(
         "events_size": events_size,
     }
     (row,) = BODY_STATEMENT.fetch(params)
-    parts = {name: pg_reads._json(value) for name, value in row.items()}
+    parts = {name: json_list(value) for name, value in row.items()}
     classifications, counts = pg_reads.classifications_and_counts_of(parts["figures"])
     (preferences,) = parts["preferences"]
     return BodyRows(

@@ -13,10 +13,8 @@ querysets.
 from __future__ import annotations
 
 import datetime
-import functools
-import json
 
-from django.db import connection, models
+from django.db import connection
 
 from contacts.models import Classification, Contact
 from contacts.occasions import Occasion
@@ -25,47 +23,7 @@ from strategy.selectors import PlanState, plan_state_of
 
 from ..models import Reminder, WeekPlanEntry
 from ..selectors import Day
-
-
-def _fetch(sql: str, params: dict) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _instance(model, row: dict, prefix: str = "", *, from_json: bool = False):
-    """A ``model`` from the row's columns named ``prefix`` + field, each converted as the ORM
-    would (a JSON field's text parsed); fields not read stay deferred. ``from_json``: the row
-    came through ``json_agg`` (pg_body), so dates and moments are ISO text and JSON is parsed."""
-    columns, attnames, converters = _reading(model, prefix, from_json, tuple(row))
-    values = [row[column] for column in columns]
-    for index, convert in converters:
-        if values[index] is not None:
-            values[index] = convert(values[index])
-    return model.from_db(connection.alias, attnames, values)
-
-
-@functools.lru_cache(maxsize=64)
-def _reading(model, prefix: str, from_json: bool, columns_read: tuple[str, ...]):
-    """How ``_instance`` reads a row of these columns: which columns, as which fields, and the
-    conversions (worked out once per shape of row: the dashboard builds some forty a visit)."""
-    fields = [field for field in model._meta.concrete_fields if prefix + field.attname in columns_read]
-    converters = []
-    for index, field in enumerate(fields):
-        if from_json:
-            if isinstance(field, models.DateTimeField):
-                converters.append((index, datetime.datetime.fromisoformat))
-            elif isinstance(field, models.DateField):
-                converters.append((index, datetime.date.fromisoformat))
-        elif hasattr(field, "from_db_value"):
-            converters.append((index, functools.partial(_from_db_value, field)))
-    return [prefix + field.attname for field in fields], [field.attname for field in fields], converters
-
-
-def _from_db_value(field, value):
-    return field.from_db_value(value, None, connection)
-
+from .pg_rows import fetch, instance, json_list
 
 # What puts a contact's due moment aside (selectors._putting_aside): a snooze of its cadence
 # reminder, or a dismissal of that due moment; or a skip today. ``c`` is the contact.
@@ -126,7 +84,7 @@ def todays_outreach(*, owner, day: Day, size: int, classifications: list[Classif
     """selectors.todays_outreach in one statement, each contact with its classification (from
     ``classifications``, the owner's), ``overdue_share``, ``last_summary`` and ``last_next_step``."""
     params = {"owner": owner.pk, **todays_outreach_params(day, size)}
-    return todays_outreach_of(_fetch(TODAYS_OUTREACH, params), classifications)
+    return todays_outreach_of(fetch(TODAYS_OUTREACH, params), classifications)
 
 
 def todays_outreach_params(day: Day, size: int | None) -> dict:
@@ -138,7 +96,7 @@ def todays_outreach_of(rows: list[dict], classifications: list[Classification], 
     by_pk = {classification.pk: classification for classification in classifications}
     chosen = []
     for row in rows:
-        contact = _instance(Contact, row, from_json=from_json)
+        contact = instance(Contact, row, from_json=from_json)
         contact.overdue_share = row["overdue_share"]
         contact.last_summary, contact.last_next_step = row["last_summary"], row["last_next_step"]
         contact.classification = by_pk.get(contact.classification_id)
@@ -217,14 +175,14 @@ def figures_params(day: Day, week_from_today: datetime.date) -> dict:
 
 def counts(*, owner, day: Day, week_from_today: datetime.date) -> dict:
     """selectors.counts' figures by name (``COUNT_COLUMNS``)."""
-    (row,) = _fetch(_COUNTS, {"owner": owner.pk, **figures_params(day, week_from_today)})
+    (row,) = fetch(_COUNTS, {"owner": owner.pk, **figures_params(day, week_from_today)})
     return {name: row[f"count_{name}"] for name in COUNT_COLUMNS}
 
 
 def classifications_and_counts(*, owner, day: Day, week_from_today: datetime.date) -> tuple[list[Classification], dict]:
     """The owner's classifications with ``cadence_count`` and ``within_cadence_count``
     (strategy.selectors.classifications_with_cadence_counts), and ``counts``, in one statement."""
-    rows = _fetch(_CLASSIFICATIONS_AND_COUNTS, {"owner": owner.pk, **figures_params(day, week_from_today)})
+    rows = fetch(_CLASSIFICATIONS_AND_COUNTS, {"owner": owner.pk, **figures_params(day, week_from_today)})
     return classifications_and_counts_of(rows)
 
 
@@ -233,7 +191,7 @@ def classifications_and_counts_of(rows: list[dict]) -> tuple[list[Classification
     for row in rows:
         if row["id"] is None:
             continue
-        classification = _instance(Classification, row)
+        classification = instance(Classification, row)
         classification.cadence_count = row["cadence_count"]
         classification.within_cadence_count = row["within_cadence_count"]
         classifications.append(classification)
@@ -254,7 +212,7 @@ ORDER BY done, e.created_at, e.id
 def week_plan(*, owner, day: Day, since: datetime.datetime, classifications: list[Classification]):
     """selectors.week_plan: each entry's contact with its name and classification (from
     ``classifications``, the owner's; its other fields are read only if asked for)."""
-    rows = _fetch(WEEK_PLAN, {"owner": owner.pk, **week_plan_params(day, since)})
+    rows = fetch(WEEK_PLAN, {"owner": owner.pk, **week_plan_params(day, since)})
     return week_plan_of(rows, classifications)
 
 
@@ -266,9 +224,9 @@ def week_plan_of(rows: list[dict], classifications: list[Classification], *, fro
     by_pk = {classification.pk: classification for classification in classifications}
     entries = []
     for row in rows:
-        entry = _instance(WeekPlanEntry, row, from_json=from_json)
+        entry = instance(WeekPlanEntry, row, from_json=from_json)
         row["contact.id"], row["contact.owner_id"] = entry.contact_id, entry.owner_id
-        entry.contact = _instance(Contact, row, "contact.", from_json=from_json)
+        entry.contact = instance(Contact, row, "contact.", from_json=from_json)
         entry.contact.classification = by_pk.get(entry.contact.classification_id)
         entry.done = row["done"]
         entries.append(entry)
@@ -298,7 +256,7 @@ LIMIT %(dates_size)s
 def dates_coming_up(*, owner, size: int, classifications: list[Classification]) -> tuple[list[Reminder], int]:
     """selectors.dates_coming_up's reminders (each with its contact, occasion, classification and
     where you left off) and how many date reminders are open in all."""
-    return dates_coming_up_of(_fetch(DATES_COMING_UP, {"owner": owner.pk, "dates_size": size}), classifications)
+    return dates_coming_up_of(fetch(DATES_COMING_UP, {"owner": owner.pk, "dates_size": size}), classifications)
 
 
 def dates_coming_up_of(
@@ -307,10 +265,10 @@ def dates_coming_up_of(
     by_pk = {classification.pk: classification for classification in classifications}
     reminders = []
     for row in rows:
-        reminder = _instance(Reminder, row, from_json=from_json)
-        reminder.contact = _instance(Contact, row, "contact.", from_json=from_json)
+        reminder = instance(Reminder, row, from_json=from_json)
+        reminder.contact = instance(Contact, row, "contact.", from_json=from_json)
         reminder.contact.classification = by_pk.get(reminder.contact.classification_id)
-        reminder.occasion = _instance(Occasion, row, "occasion.", from_json=from_json) if row["occasion.id"] else None
+        reminder.occasion = instance(Occasion, row, "occasion.", from_json=from_json) if row["occasion.id"] else None
         reminder.last_summary, reminder.last_next_step = row["last_summary"], row["last_next_step"]
         reminders.append(reminder)
     return reminders, rows[0]["total"] if rows else 0
@@ -339,13 +297,13 @@ UNION ALL
 
 def events(*, owner, day: Day, size: int) -> tuple[list[Event], list[Event]]:
     """(selectors.upcoming_events, selectors.events_needing_followup), in one statement."""
-    return events_of(_fetch(EVENTS, {"owner": owner.pk, "today": day.today, "events_size": size}))
+    return events_of(fetch(EVENTS, {"owner": owner.pk, "today": day.today, "events_size": size}))
 
 
 def events_of(rows: list[dict], *, from_json=False) -> tuple[list[Event], list[Event]]:
     lists = {"upcoming": [], "to_follow_up": []}
     for row in rows:
-        event = _instance(Event, row, from_json=from_json)
+        event = instance(Event, row, from_json=from_json)
         if row["list"] == "upcoming":
             event.people_count = row["people_count"]
         else:
@@ -373,9 +331,7 @@ CROSS JOIN LATERAL (
 
 def weekly_activity(*, owner, week_starts: list[datetime.datetime], until: datetime.datetime) -> dict[int, tuple]:
     """(interactions, given, received) by the index of the week in ``week_starts`` (0 = the first)."""
-    return weekly_activity_of(
-        _fetch(WEEKLY_ACTIVITY, {"owner": owner.pk, **weekly_activity_params(week_starts, until)})
-    )
+    return weekly_activity_of(fetch(WEEKLY_ACTIVITY, {"owner": owner.pk, **weekly_activity_params(week_starts, until)}))
 
 
 def weekly_activity_params(week_starts: list[datetime.datetime], until: datetime.datetime) -> dict:
@@ -400,27 +356,20 @@ FROM (SELECT 1) AS one LEFT JOIN strategy_plan p ON p.owner_id = %(owner)s
 
 
 def plan_summary(*, owner, classifications: list[Classification]) -> PlanState:
-    (row,) = _fetch(PLAN, {"owner": owner.pk})
+    (row,) = fetch(PLAN, {"owner": owner.pk})
     return plan_summary_of(row, owner, classifications)
 
 
 def plan_summary_of(row: dict, owner, classifications: list[Classification], *, from_json=False) -> PlanState:
-    plan = _instance(Plan, row, from_json=from_json) if row["id"] is not None else Plan(owner=owner)
+    plan = instance(Plan, row, from_json=from_json) if row["id"] is not None else Plan(owner=owner)
     purposes = [
         Purpose.from_db(
             connection.alias, ["id", "owner_id", "name", "is_main"], [p["id"], owner.pk, p["name"], p["is_main"]]
         )
-        for p in _json(row["purposes"])
+        for p in json_list(row["purposes"])
     ]
     venues = [
         Venue.from_db(connection.alias, ["id", "name", "kind"], [v["id"], v["name"], v["kind"]])
-        for v in _json(row["venues"])
+        for v in json_list(row["venues"])
     ]
     return plan_state_of(plan=plan, purposes=purposes, venues=venues, classifications=classifications)
-
-
-def _json(value) -> list:
-    """A json_agg column: psycopg parses ``json`` itself; NULL when nothing was aggregated."""
-    if value is None:
-        return []
-    return json.loads(value) if isinstance(value, str) else value

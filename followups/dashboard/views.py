@@ -20,6 +20,7 @@ from contacts.ownership import get_owned_or_404
 from .. import services
 from ..models import WeekPlanEntry
 from . import selectors as dashboard
+from .cards import dashboard_cards
 from .forms import WeekPlanForm
 
 
@@ -66,7 +67,7 @@ def _csrf_fingerprint(request) -> str:
 
 
 def _dashboard_context(request, day, zone) -> dict:
-    cards = dashboard.dashboard_cards(owner=request.user, day=day, zone=zone)
+    cards = dashboard_cards(owner=request.user, day=day, zone=zone)
     if not cards.preferences_found:  # a first visit: save the defaults shown, which schedules the digest
         services.preferences_for(request.user)
     plan, activity = cards.plan, cards.activity
