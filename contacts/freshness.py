@@ -59,6 +59,18 @@ def stamp(owner_id: int) -> str | None:
     return f"{found.get(GENERATION_KEY, 0)}.{found.get(key, 0)}"
 
 
+def stamp_and_get(owner_id: int, key: str) -> tuple[str | None, object]:
+    """``stamp``, and what is cached at ``key``, in one round trip to the cache: a page stored
+    with the stamp it was rendered under (followups.dashboard.views) is read with the stamp it
+    must still match. (None, None) while the cache is known to be down."""
+    _recover()
+    if not cache_available():
+        return None, None
+    version_key = VERSION_KEY.format(owner_id)
+    found = cache.get_many([GENERATION_KEY, version_key, key])
+    return f"{found.get(GENERATION_KEY, 0)}.{found.get(version_key, 0)}", found.get(key)
+
+
 def touch(owner_ids: Iterable[int]) -> None:
     """Move each owner's version forward now, and again when the transaction commits, so a
     page rendered from not-yet-committed data is never cached under the final version."""

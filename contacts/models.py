@@ -207,6 +207,12 @@ class Contact(models.Model):
                 condition=models.Q(contact_every_days_override__isnull=False)
                 | models.Q(contact_at_most_days_override__isnull=False),
             ),
+            # The dashboard's figures (followups.dashboard.pg_reads.FIGURES_CTES) count every contact
+            # of the owner: from this index alone, not from the wide rows, wherever the visibility
+            # map says a page is all-visible (1.7 of 8 ms of the database's time less at 10,000 contacts).
+            models.Index(
+                fields=["owner", "classification", "next_due_at", "overdue_at"], name="contact_owner_figures_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -244,7 +244,7 @@ def test_the_dashboard_runs_the_same_queries_for_10_and_10000_contacts(
     analyze(Contact, Interaction, Reminder, Occasion)
     owner_client.get(HOME)  # the session's first page caches the time zone
     touch([owner.pk])  # as any write would: the next view renders afresh
-    with django_assert_num_queries(11):  # session, user, 8 for the body, heartbeats for the late-reminders banner
+    with django_assert_num_queries(4):  # session, user, the body (preferences too), heartbeats for the banner
         response = owner_client.get(HOME)
     assert len(response.context["today"]) == 5
     counts_shown = response.context["counts"]  # the 90-day people seen under 136 days ago are due, not overdue

@@ -74,3 +74,18 @@ class TestTheNextVisitShowsTheChange:
         last_seen(stranger, ClassificationFactory(owner=stranger), days_ago=1)
         assert version(owner.pk) == before
         assert version(stranger.pk) > 0
+
+
+@pytest.mark.django_db
+def test_each_write_replaces_the_sessions_cached_dashboard_rather_than_adding_one(owner_client, owner, weekly):
+    """The body is kept with the version it was rendered from: a network logged into all day
+    holds one cached dashboard per session, not one per write (each of them for a day)."""
+    from django.core.cache import cache
+
+    people = [last_seen(owner, weekly, days_ago=9 + index, first_name=f"P{index}") for index in range(3)]
+    owner_client.get(HOME)
+    for person in people:
+        services.log_interaction(contact=person, summary="Coffee")
+        owner_client.get(HOME)
+    assert today_names(owner_client.get(HOME)) == []  # the last write shows, from the cache
+    assert len([key for key in cache._cache if ":dashboard:" in key]) == 1  # the test's in-process cache

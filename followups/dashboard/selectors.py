@@ -30,7 +30,7 @@ from . import pg_reads
 HAND_WRITTEN_SQL = True
 
 
-def _hand_written_sql() -> bool:
+def hand_written_sql() -> bool:
     return HAND_WRITTEN_SQL and connection.vendor == "postgresql"
 
 
@@ -97,7 +97,7 @@ def outreach_classifications(*, owner, day: Day, size: int) -> list[Classificati
     contacts: the classification is the owner's, and the filter would lead the planner to the
     index on (owner, next due moment), which holds every classification). On PostgreSQL
     ``todays_outreach`` needs no cutoff (it reads those few contacts itself), so none is read."""
-    if _hand_written_sql():
+    if hand_written_sql():
         return dashboard_figures(owner=owner, day=day, size=size)[0]
     followers = Contact.objects.filter(classification=OuterRef("pk"), **FOLLOWS_ITS_CLASSIFICATION)
     cutoff = _to_reach_today(owner, followers, day).order_by("next_due_at", "pk").values("next_due_at")[size - 1 : size]
@@ -119,7 +119,7 @@ def todays_outreach(
     "where we left off" is looked up for five contacts, not for every candidate)."""
     if classifications is None:
         classifications = outreach_classifications(owner=owner, day=day, size=size)
-    if _hand_written_sql():
+    if hand_written_sql():
         return pg_reads.todays_outreach(owner=owner, day=day, size=size, classifications=classifications)
     candidates = ~Q(**FOLLOWS_ITS_CLASSIFICATION)
     for classification in classifications:
@@ -166,7 +166,7 @@ def counts(*, owner, day: Day) -> Counts:
     a snooze or a dismissal put aside are few, so they are counted from their reminders and
     subtracted, rather than each due contact looked up among the reminders."""
     week_from_today = day.today + datetime.timedelta(days=7)
-    if _hand_written_sql():
+    if hand_written_sql():
         return Counts(**pg_reads.counts(owner=owner, day=day, week_from_today=week_from_today))
     contacts = Contact.objects.for_user(owner)
     # Overdue: past the maximum (contacts.bands). Due this week: the rest due before the week is out.
@@ -203,7 +203,7 @@ def counts(*, owner, day: Day) -> Counts:
 
 def dashboard_figures(*, owner, day: Day, size: int) -> tuple[list[Classification], Counts]:
     """``outreach_classifications`` and ``counts`` together: one statement on PostgreSQL."""
-    if _hand_written_sql():
+    if hand_written_sql():
         classifications, figures = pg_reads.classifications_and_counts(
             owner=owner, day=day, week_from_today=day.today + datetime.timedelta(days=7)
         )
@@ -225,15 +225,29 @@ class WeekActivity:
         return f"{self.week_starting.day} {str(MONTHS_3[self.week_starting.month]).title()}"
 
 
-def weekly_activity(*, owner, day: Day, zone, weeks: int = 12) -> list[WeekActivity]:
-    """Interactions, contributions given and received, per week for the last ``weeks`` weeks (one query)."""
+ACTIVITY_WEEKS = 12
+
+
+def activity_weeks(day: Day, weeks: int) -> list[datetime.date]:
     first_week = day.week_starting - datetime.timedelta(weeks=weeks - 1)
-    week_days = [first_week + datetime.timedelta(weeks=index) for index in range(weeks)]
-    if _hand_written_sql():
+    return [first_week + datetime.timedelta(weeks=index) for index in range(weeks)]
+
+
+def activity_of(week_days: list[datetime.date], figures: dict[int, tuple]) -> list[WeekActivity]:
+    """The weeks from pg_reads' figures (by the week's index)."""
+    return _with_bar_heights(
+        [WeekActivity(week, *figures.get(index, (0, 0, 0))) for index, week in enumerate(week_days)]
+    )
+
+
+def weekly_activity(*, owner, day: Day, zone, weeks: int = ACTIVITY_WEEKS) -> list[WeekActivity]:
+    """Interactions, contributions given and received, per week for the last ``weeks`` weeks (one query)."""
+    week_days = activity_weeks(day, weeks)
+    first_week = week_days[0]
+    if hand_written_sql():
         week_starts = [start_of_local_day(week, zone) for week in week_days]
-        figures = pg_reads.weekly_activity(owner=owner, week_starts=week_starts, until=day.tomorrow_starts)
-        return _with_bar_heights(
-            [WeekActivity(week, *figures.get(index, (0, 0, 0))) for index, week in enumerate(week_days)]
+        return activity_of(
+            week_days, pg_reads.weekly_activity(owner=owner, week_starts=week_starts, until=day.tomorrow_starts)
         )
     rows = (
         Interaction.objects.for_user(owner)
@@ -266,7 +280,7 @@ def week_plan(*, owner, day: Day, zone, classifications: list[Classification] | 
     """This week's picked contacts; ``done`` is true once an interaction is logged this week (one
     query). ``classifications``: the owner's, if the caller has read them (each contact's is
     taken from them rather than read again)."""
-    if classifications is not None and _hand_written_sql():
+    if classifications is not None and hand_written_sql():
         since = start_of_local_day(day.week_starting, zone)
         return pg_reads.week_plan(owner=owner, day=day, since=since, classifications=classifications)
     return week_plans(owner_ids=[owner.pk], day=day, zone=zone).get(owner.pk, [])
@@ -303,7 +317,7 @@ def dates_coming_up(
     first, with the contact's classification (its message guidance stands beside each) and
     where you left off. Two queries at most, whatever the network's size (one on PostgreSQL
     when the caller passes the owner's ``classifications``)."""
-    if classifications is not None and _hand_written_sql():
+    if classifications is not None and hand_written_sql():
         shown, total = pg_reads.dates_coming_up(owner=owner, size=size, classifications=classifications)
     else:
         open_dates = Reminder.objects.filter(owner=owner, kind=Reminder.Kind.DATE, state=Reminder.State.OPEN)
@@ -313,6 +327,10 @@ def dates_coming_up(
             )[:size]
         )
         total = open_dates.count() if len(shown) == size else len(shown)
+    return coming_up_of(shown, total, day)
+
+
+def coming_up_of(shown: list[Reminder], total: int, day: Day) -> ComingUp:
     for reminder in shown:
         reminder.days_until = (reminder.occasion_on - day.today).days
     return ComingUp(reminders=shown, total=total)
@@ -321,7 +339,7 @@ def dates_coming_up(
 def plan_card(*, owner, classifications: list[Classification]):
     """The plan card and nudge: strategy.selectors.plan_summary (one query on PostgreSQL, three
     otherwise); ``classifications`` those of ``dashboard_figures``."""
-    if _hand_written_sql():
+    if hand_written_sql():
         return pg_reads.plan_summary(owner=owner, classifications=classifications)
     return plan_summary(owner=owner, classifications=classifications)
 
@@ -331,7 +349,7 @@ EVENTS_SHOWN = 4
 
 def events_card(*, owner, day: Day) -> tuple[list[Event], list[Event]]:
     """The events card: (``upcoming_events``, ``events_needing_followup``); one query on PostgreSQL."""
-    if _hand_written_sql():
+    if hand_written_sql():
         return pg_reads.events(owner=owner, day=day, size=EVENTS_SHOWN)
     return upcoming_events(owner=owner, day=day), events_needing_followup(owner=owner)
 

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from contacts.freshness import stamp
+from contacts.freshness import stamp_and_get
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 
 from .. import services
 from ..models import WeekPlanEntry
 from . import selectors as dashboard
+from .cards import dashboard_cards
 from .forms import WeekPlanForm
 
 
@@ -36,21 +37,23 @@ def home(request):
     """Whom to reach out to today and what to say; whether the network is kept warm.
 
     The body is cached per session and CSRF secret (its forms carry the token: a cookie cleaner
-    that replaces the csrftoken cookie must not be served forms that 403), per version of
-    the user's data (contacts.freshness: any write moves it) and per local day (the lists
-    and counts are "as of today"), so a repeat visit costs a cache lookup, not the body's eight queries.
+    that replaces the csrftoken cookie must not be served forms that 403) and per local day (the
+    lists and counts are "as of today"), stored with the version of the user's data it was
+    rendered from (contacts.freshness: any write moves it) and served only while that is still
+    the version. One cache round trip reads both, so a repeat visit costs that, not the body's
+    statement; a write replaces the session's one entry rather than adding one.
     With the cache down every lookup is a miss (settings: django-redis ignores its errors), so
     the page is simply rendered afresh.
     """
     day, zone = _today()
-    data_stamp = stamp(request.user.pk)
     session = f"{request.session.session_key}:{_csrf_fingerprint(request)}"
-    key = f"dashboard:v1:{request.user.pk}:{session}:{data_stamp}:{day.today}:{zone}"
-    body = cache.get(key) if data_stamp else None
+    key = f"dashboard:v2:{request.user.pk}:{session}:{day.today}:{zone}"
+    data_stamp, cached = stamp_and_get(request.user.pk, key)
+    body = cached[1] if data_stamp and isinstance(cached, tuple) and cached[0] == data_stamp else None
     if body is None:
         body = render_to_string("followups/dashboard/body.html", _dashboard_context(request, day, zone), request)
         if data_stamp:
-            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+            cache.set(key, (data_stamp, body), DASHBOARD_CACHE_SECONDS)
     return render(request, "followups/dashboard.html", {"body": mark_safe(body)})
 
 
@@ -64,29 +67,27 @@ def _csrf_fingerprint(request) -> str:
 
 
 def _dashboard_context(request, day, zone) -> dict:
-    preferences = services.preferences_for(request.user)
-    size = preferences.outreach_list_size
-    classifications, counts = dashboard.dashboard_figures(owner=request.user, day=day, size=size)
-    plan = dashboard.plan_card(owner=request.user, classifications=classifications)
-    activity = dashboard.weekly_activity(owner=request.user, day=day, zone=zone)
-    upcoming_events, events_to_follow_up = dashboard.events_card(owner=request.user, day=day)
+    cards = dashboard_cards(owner=request.user, day=day, zone=zone)
+    if not cards.preferences_found:  # a first visit: save the defaults shown, which schedules the digest
+        services.preferences_for(request.user)
+    plan, activity = cards.plan, cards.activity
     context = {
         "day": day,
-        "today": dashboard.todays_outreach(owner=request.user, day=day, size=size, classifications=classifications),
-        "week_plan": dashboard.week_plan(owner=request.user, day=day, zone=zone, classifications=classifications),
+        "today": cards.today,
+        "week_plan": cards.week_plan,
         "plan": plan,
         "plan_done": sum(1 for item in plan.items if item.is_done),
         "classifications": [c for c in plan.classifications if c.share_within_cadence is not None],
         "activity": activity,
         "given_total": sum(week.given for week in activity),
         "received_total": sum(week.received for week in activity),
-        "upcoming_events": upcoming_events,
-        "events_to_follow_up": events_to_follow_up,
-        "coming_up": dashboard.dates_coming_up(owner=request.user, day=day, classifications=classifications),
-        "date_reminder_days": preferences.date_reminder_days,
-        "counts": counts,
+        "upcoming_events": cards.upcoming_events,
+        "events_to_follow_up": cards.events_to_follow_up,
+        "coming_up": cards.coming_up,
+        "date_reminder_days": cards.date_reminder_days,
+        "counts": cards.counts,
+        "has_contacts": cards.counts.has_contacts,
     }
-    context["has_contacts"] = context["counts"].has_contacts
     context["contribution_max"] = max(1, context["given_total"], context["received_total"])
     # The charts' numbers, also served as JSON for anyone who wants to chart them differently.
     context["activity_data"] = [
