@@ -1,0 +1,23 @@
+"""A web worker parses the app's templates when it starts (netcrm/warmup.py)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHECK = """
+import netcrm.wsgi  # what gunicorn imports when a worker starts
+from django.template import engines
+loader = engines["django"].engine.template_loaders[0]
+cached = set(loader.get_template_cache)
+print(len(cached), "contacts/contact_detail.html" in cached, "bootstrap5/field.html" in cached)
+"""
+
+
+def test_a_started_worker_has_its_pages_templates_parsed_before_its_first_request():
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    parsed, contact_page, crispy_field = result.stdout.split()
+    assert int(parsed) > 100 and contact_page == "True" and crispy_field == "True", result.stdout
