@@ -121,14 +121,15 @@ def own_rows(contact: Contact, name: str) -> list:
     return next(own for own in OWN_LISTS if own.name == name).instances(contact)
 
 
-def remember_own_lists(contact: Contact, names=ALL_LISTS) -> Contact:
-    """Put the lists a ``with_own_lists`` read brought back where a prefetch puts them."""
+def remember_own_lists(contact: Contact) -> Contact:
+    """Put the lists a ``with_own_lists`` read of all of them brought back where a prefetch
+    puts them."""
     if not reads_own_lists_inline():
         return contact
     if not hasattr(contact, "_prefetched_objects_cache"):
         contact._prefetched_objects_cache = {}
     cache = contact._prefetched_objects_cache
-    for own in _chosen(names):
+    for own in OWN_LISTS:
         rows = getattr(contact, own.name).get_queryset()  # lazy, as a prefetch's: reads nothing
         rows._result_cache = own.instances(contact)
         rows._prefetch_done = True

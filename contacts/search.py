@@ -86,17 +86,17 @@ def _in_emails_or_tags(word: str, owner) -> Q:
 
 
 @functools.cache
-def _compiled(model_label: str) -> tuple[str, tuple]:
-    """The SQL of a search document (``contact_document`` or ``interaction_document``) over its
+def _compiled(document_of: str) -> tuple[str, tuple]:
+    """The SQL of the search document of ``document_of`` ("contact" or "interaction") over its
     model's table, compiled once per process: the expression never changes, and building and
     compiling it with the rest of a search was most of a search's time (bench/load)."""
-    from django.apps import apps
+    from .models import Contact, Interaction
 
-    model = apps.get_model(model_label)
-    document = contact_document() if model_label == "contacts.Contact" else interaction_document()
+    documents = {"contact": (Contact, contact_document), "interaction": (Interaction, interaction_document)}
+    model, document = documents[document_of]
     query = model.objects.all().query
     compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
-    sql, params = compiler.compile(document.resolve_expression(query))
+    sql, params = compiler.compile(document().resolve_expression(query))
     return sql, tuple(params)
 
 
@@ -144,8 +144,8 @@ def _where_word_is_found(sql: _Sql, word: str, owner) -> None:
     sql.add(")")
     query = _prefix_query_text(word)
     if query is not None:
-        own_text, own_params = _compiled("contacts.Contact")
-        said, said_params = _compiled("contacts.Interaction")
+        own_text, own_params = _compiled("contact")
+        said, said_params = _compiled("interaction")
         # Inside each subquery its own FROM shadows the outer "contacts_contact".
         sql.add(' OR "contacts_contact"."id" IN (SELECT "contacts_contact"."id" FROM "contacts_contact" WHERE (')
         sql.add(own_text, *own_params)
@@ -166,8 +166,8 @@ def _rank(any_word: str, owner) -> _Sql:
     """``ts_rank`` over the contact's weighted words, a match in what was said to them adding a
     fixed step; asked of each matching contact's own interactions (a few, through the index on
     contact), not as another pass over all the owner's interactions."""
-    own_text, own_params = _compiled("contacts.Contact")
-    said, said_params = _compiled("contacts.Interaction")
+    own_text, own_params = _compiled("contact")
+    said, said_params = _compiled("interaction")
     tsquery = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
     sql = _Sql()
     sql.add("(ts_rank((")

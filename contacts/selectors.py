@@ -157,8 +157,8 @@ def list_rows(page: Page) -> Page:
     number of queries whatever the row count: contacts.page_rows)."""
     rows = list(page.object_list)
     for contact in rows:
-        contact.listed_tags = own_rows(contact, "tags")
-        contact.listed_emails = own_rows(contact, "emails")
+        for name in LIST_ROW_LISTS:
+            setattr(contact, f"listed_{name}", own_rows(contact, name))
     page.object_list = rows
     return page
 

@@ -143,15 +143,22 @@ class _CascadePlan:
 ANALYZE_AFTER_ROWS = 1000
 
 
-def analyze_after_bulk_write(models_written, *, rows: int, using: str = "default") -> bool:
-    """``ANALYZE`` the tables of ``models_written`` after ``rows`` were written in one go (an
-    import, a restore), on PostgreSQL. Autovacuum would, within a minute or so; until then a
-    young database plans from the empty tables' statistics, and the dashboard's statement,
-    planned for no reminders and no contacts, ran for minutes over thousands. True when it ran."""
+def analyze(models_written, *, using: str = "default") -> None:
+    """``ANALYZE`` the tables of ``models_written`` on PostgreSQL, as autovacuum would."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
-        return False
+    if connection.vendor != "postgresql":
+        return
     tables = sorted({connection.ops.quote_name(model._meta.db_table) for model in models_written})
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
+def analyze_after_bulk_write(models_written, *, rows: int, using: str = "default") -> bool:
+    """``analyze`` after ``rows`` were written in one go (an import, a restore). Autovacuum
+    would, within a minute or so; until then a young database plans from the empty tables'
+    statistics, and the dashboard's statement, planned for no reminders and no contacts, ran for
+    minutes over thousands. True when it ran."""
+    if connections[using].vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
+        return False
+    analyze(models_written, using=using)
     return True

@@ -7,6 +7,8 @@ Works on PostgreSQL and on the SQLite of a quick local run (the series is a recu
 from django.db import connection, models
 from django.utils import timezone
 
+from netcrm import sql as netcrm_sql
+
 
 class Sql(str):
     """A column's value as an SQL expression over the source's columns (a ``series``: ``n`` is 0, 1, …).
@@ -62,6 +64,4 @@ def analyze(*tables: type[models.Model]) -> None:
     pytest-randomly can give), a statement over thousands of rows can take them for a handful and
     loop over them (seen: the dashboard for minutes, the bulk actions 15-34 s, the foreign-key checks
     at the transaction's end)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(table._meta.db_table for table in tables)}")
+    netcrm_sql.analyze(tables)
