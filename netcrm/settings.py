@@ -91,6 +91,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the rows pages repeat, asked for by name from Django templates (netcrm/jinja2.py).
+        "NAME": "rows",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "netcrm.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

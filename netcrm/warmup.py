@@ -14,6 +14,8 @@ from pathlib import Path
 from django.apps import apps
 from django.template import engines
 
+from netcrm.rows import ENGINE as ROWS
+
 # Besides the project's own templates: the field templates crispy renders our forms with.
 THIRD_PARTY_TEMPLATES = {"crispy_bootstrap5": "bootstrap5"}
 
@@ -30,10 +32,23 @@ def _template_names() -> list[str]:
     return sorted(set(found))
 
 
+def _row_template_names() -> list[str]:
+    """The Jinja2 rows (netcrm/jinja2.py): Jinja2 compiles each to Python the first time."""
+    return sorted(
+        path.relative_to(directory).as_posix()
+        for directory in map(Path, engines[ROWS].env.loader.searchpath)
+        for path in directory.rglob("*.jinja")
+    )
+
+
 def warm_templates() -> int:
-    """Parse every template named above into the cached loader; the number parsed."""
+    """Parse every template named above into the cached loader, and compile the Jinja2 rows;
+    the number of templates made ready."""
     engine = engines["django"].engine
     names = _template_names()
     for name in names:
         engine.get_template(name)
-    return len(names)
+    rows = _row_template_names()
+    for name in rows:
+        engines[ROWS].get_template(name)
+    return len(names) + len(rows)

@@ -11,7 +11,9 @@ import netcrm.wsgi  # what gunicorn imports when a worker starts
 from django.template import engines
 loader = engines["django"].engine.template_loaders[0]
 cached = set(loader.get_template_cache)
-print(len(cached), "contacts/contact_detail.html" in cached, "bootstrap5/field.html" in cached)
+rows = {name for _, name in engines["rows"].env.cache}  # Jinja2 keeps (loader, name) keys
+print(len(cached), "contacts/contact_detail.html" in cached, "bootstrap5/field.html" in cached,
+      "followups/includes/section_rows.jinja" in rows)
 """
 
 
@@ -19,5 +21,6 @@ def test_a_started_worker_has_its_pages_templates_parsed_before_its_first_reques
     result = subprocess.run(
         [sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
-    parsed, contact_page, crispy_field = result.stdout.split()
+    parsed, contact_page, crispy_field, board_rows = result.stdout.split()
     assert int(parsed) > 100 and contact_page == "True" and crispy_field == "True", result.stdout
+    assert board_rows == "True", "the follow-ups rows (Jinja2) are compiled before the first request too"

@@ -1,7 +1,9 @@
-"""The contact list's sortable column headers."""
+"""The contact list's sortable column headers and its rows."""
 
 from django import template
 from django.utils import timezone
+
+from netcrm.rows import render_rows
 
 register = template.Library()
 
@@ -29,3 +31,9 @@ def machine_moment(value):
     if not value:
         return ""
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+@register.simple_tag(takes_context=True)
+def contact_rows(context, contacts, bounds):
+    """The list's rows, rendered by Jinja2 (netcrm/jinja2.py says why)."""
+    return render_rows("contacts/includes/list_rows.jinja", context, contacts=contacts, bounds=bounds)

@@ -12,6 +12,7 @@ from followups import selectors
 from followups.board import selectors as board
 from followups.board.forms import blank_commitment_fields_html
 from netcrm.row_urls import row_url as _row_url
+from netcrm.rows import render_rows
 
 register = template.Library()
 
@@ -29,6 +30,22 @@ def thousands(number) -> str:
         return f"{int(number):,}"
     except (TypeError, ValueError):
         return str(number)
+
+
+@register.simple_tag(takes_context=True)
+def section_rows(context, section):
+    """A follow-ups section's rows, rendered by Jinja2 (netcrm/jinja2.py says why)."""
+    return render_rows("followups/includes/section_rows.jinja", context, section=section)
+
+
+@register.simple_tag(takes_context=True)
+def promise_items(context, promises, today):
+    """A contact's open promises; "Kept" and "Drop" come back to this page."""
+    request = context.get("request")
+    back_url = request.path if request else ""
+    return render_rows(
+        "followups/includes/promise_items.jinja", context, promises=promises, today=today, back_url=back_url
+    )
 
 
 @register.inclusion_tag("followups/includes/contact_card.html", takes_context=True)
