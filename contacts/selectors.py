@@ -6,11 +6,12 @@ import dataclasses
 import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
+from netcrm.compiled import CompiledQueries
 from netcrm.dates import start_of_local_day
 
 from . import bands
@@ -197,12 +198,30 @@ def search_results_page(contacts: QuerySet[Contact], number, *, per_page: int) -
     return paginator.page(wanted)
 
 
+# The list's filters count and name the whole network, whatever the search: the same SQL for a
+# user all day, costlier for Django to build and compile than for PostgreSQL to run (netcrm/compiled.py).
+_LIST_FILTERS = CompiledQueries()
+
+
+def _status_counts_query(owner, bounds: StatusBounds) -> QuerySet:
+    # One group, the owner's: an aggregate as a queryset, so that its SQL can be kept.
+    return (
+        Contact.objects.for_user(owner)
+        .order_by()
+        .values("owner_id")
+        .annotate(all=Count("pk"), **{status: Count("pk", filter=bounds.condition(status)) for status in Status.values})
+    )
+
+
 def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
     """How many of the owner's contacts stand at each status, and under ``"all"`` how many
     there are (one query: an unfiltered list is counted from it, not by a second COUNT)."""
-    return Contact.objects.for_user(owner).aggregate(
-        all=Count("pk"), **{status: Count("pk", filter=bounds.condition(status)) for status in Status.values}
-    )
+    sql, params = _LIST_FILTERS.sql(("status_counts", owner.pk, bounds), lambda: _status_counts_query(owner, bounds))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        counted = dict(zip((column[0] for column in cursor.description), row)) if row else {}
+    return {name: counted.get(name, 0) for name in ("all", *Status.values)}
 
 
 def contact_for_page(*, owner, pk) -> Contact:
@@ -279,3 +298,10 @@ def classifications_with_counts(*, owner) -> QuerySet[Classification]:
 
 def tags_for(*, owner) -> QuerySet[Tag]:
     return Tag.objects.for_user(owner)
+
+
+def list_filter_choices(*, owner) -> tuple[list[Classification], list[Tag]]:
+    """The list filters' classifications (with their counts) and tags, by their SQL kept per owner."""
+    classifications = _LIST_FILTERS.sql(("classifications", owner.pk), lambda: classifications_with_counts(owner=owner))
+    tags = _LIST_FILTERS.sql(("tags", owner.pk), lambda: tags_for(owner=owner))
+    return list(Classification.objects.raw(*classifications)), list(Tag.objects.raw(*tags))

@@ -52,6 +52,7 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
         page = paginator.get_page(request.GET.get("page"))
     page = selectors.list_rows(page)
     query = filter_form.query_string()
+    classifications, tags = selectors.list_filter_choices(owner=request.user)
     context = {
         "page": page,
         "filter_form": filter_form,
@@ -62,8 +63,8 @@ def render_contact_list(request, *, narrow=None, can_select_all: bool = True, ex
         "statuses": [(value, label, status_counts[value]) for value, label in selectors.Status.choices],
         "bounds": bounds,
         "query_without_page": query,
-        "classifications": selectors.classifications_with_counts(owner=request.user),
-        "tags": selectors.tags_for(owner=request.user),
+        "classifications": classifications,
+        "tags": tags,
         "bulk_actions": bulk_actions.available(),
         "can_select_all": can_select_all,
         "this_page": request.get_full_path(),

@@ -33,6 +33,6 @@ def purpose_filter(context):
     request = context["request"]
     active = context.get("purpose")
     return {
-        "purposes": list(selectors.purposes_with_counts(owner=request.user)),
+        "purposes": selectors.purpose_chips(owner=request.user),
         "active_id": active.pk if active else None,
     }
