@@ -220,7 +220,7 @@ def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-        counted = dict(zip((column[0] for column in cursor.description), row)) if row else {}
+        counted = dict(zip((column[0] for column in cursor.description), row, strict=True)) if row else {}
     return {name: counted.get(name, 0) for name in ("all", *Status.values)}
 
 
