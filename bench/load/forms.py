@@ -51,7 +51,21 @@ class FormReader(HTMLParser):
             self._inside, self._done = False, True
 
 
+def _form_html(page: str, action_part: str) -> str:
+    """The first form whose opening tag holds ``action_part``, cut out of the page: the swarm
+    runs fifty people in one process, and parsing a whole page stalls everyone's clocks."""
+    start = page.find("<form")
+    while start >= 0:
+        tag_end, end = page.find(">", start), page.find("</form>", start)
+        if tag_end < 0 or end < 0:
+            break
+        if action_part in page[start:tag_end]:
+            return page[start : end + len("</form>")]
+        start = page.find("<form", end)
+    return page  # no such form, or unusual markup: the parser reads it all and decides
+
+
 def read_form(page: str, action_part: str) -> FormReader | None:
     reader = FormReader(action_part)
-    reader.feed(page)
+    reader.feed(_form_html(page, action_part))
     return reader if reader.action is not None else None
