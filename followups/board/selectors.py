@@ -23,8 +23,9 @@ from contacts.models import Classification, Contact
 from netcrm.compiled import CompiledQueries
 
 from ..models import Commitment, Reminder
-from ..selectors import Day, days_between, due_in_words, with_last_interaction
+from ..selectors import Day, days_between, due_in_words
 from ..sweep import reminded_for_current_due_moment
+from . import shown_rows
 
 
 @dataclasses.dataclass
@@ -380,7 +381,7 @@ def _section_pages(owner, day: Day, query: BoardQuery, zone) -> dict[str, tuple[
         cursor.execute(sql, (*params, *where_params, BOARD_PAGE_SIZE))
         picked = cursor.fetchall()
     ids = {source: [row_id for _, row_source, row_id, _ in picked if row_source == source] for source in "rcp"}
-    shown = _rows_shown(ids, day, zone)
+    shown = _rows_shown(owner, ids, day, zone)
     pages = {}
     for section, source, row_id, remaining in picked:
         rows, _ = pages.get(section, ([], 0))
@@ -389,20 +390,17 @@ def _section_pages(owner, day: Day, query: BoardQuery, zone) -> dict[str, tuple[
     return pages
 
 
-def _rows_shown(ids: dict[str, list[int]], day: Day, zone) -> dict[tuple[str, int], object]:
+def _rows_shown(owner, ids: dict[str, list[int]], day: Day, zone) -> dict[tuple[str, int], object]:
+    """The rows picked, read with what they show: one query per kind of row (by hand on
+    PostgreSQL, board/shown_rows.py says why)."""
+    reads = shown_rows.for_this_database()
     shown = {}
     if ids["r"]:
-        reminders = with_last_interaction(
-            Reminder.objects.filter(pk__in=ids["r"]).select_related("contact__classification", "commitment", "occasion")
-        )
-        shown.update((("r", r.pk), _reminder_row(r, day, zone)) for r in reminders)
+        shown.update((("r", r.pk), _reminder_row(r, day, zone)) for r in reads.reminders(owner=owner, ids=ids["r"]))
     if ids["c"]:
-        contacts = with_last_interaction(
-            Contact.objects.filter(pk__in=ids["c"]).select_related("classification"), contact_path=""
-        )
-        shown.update((("c", c.pk), _contact_row(c, day, zone)) for c in contacts)
+        shown.update((("c", c.pk), _contact_row(c, day, zone)) for c in reads.contacts(owner=owner, ids=ids["c"]))
     if ids["p"]:
-        shown.update((("p", p.pk), p) for p in Commitment.objects.filter(pk__in=ids["p"]).select_related("contact"))
+        shown.update((("p", p.pk), p) for p in reads.promises(owner=owner, ids=ids["p"]))
     return shown
 
 

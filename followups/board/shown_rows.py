@@ -1,0 +1,161 @@
+"""The follow-ups rows shown, read with what they display: one statement per kind of row,
+written by hand for PostgreSQL (``HandWritten``), querysets elsewhere (``Querysets``).
+
+Why not the ORM: the page knows which rows it shows (the ranked UNION in selectors), and
+reading them back with ``select_related`` over four tables cost Django about 3 ms a page to
+build and compile, three times what PostgreSQL spent running it (bench/load). These statements
+read the same columns the querysets read, for ids the UNION picked and the owner's only; the
+rows become the same model instances and the page is compared with the
+querysets' on random boards (tests/test_followups_page_sections.py). SQLite runs the querysets.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import connection
+
+from contacts.models import Classification, Contact, Interaction
+from contacts.occasions import Occasion
+
+from ..models import Commitment, Reminder
+from ..selectors import with_last_interaction
+
+
+def _columns(model, alias: str, prefix: str = "") -> str:
+    return ", ".join(f'{alias}."{field.column}" AS "{prefix}{field.attname}"' for field in model._meta.concrete_fields)
+
+
+_LAST_INTERACTION = f"""
+    LEFT JOIN {Interaction._meta.db_table} i ON i.id = c.last_interaction_id"""
+
+
+@functools.cache
+def _reminders_sql() -> str:
+    return f"""
+SELECT {_columns(Reminder, "r")}, {_columns(Contact, "c", "contact.")},
+       {_columns(Classification, "k", "classification.")}, {_columns(Commitment, "p", "commitment.")},
+       {_columns(Occasion, "o", "occasion.")}, i.summary AS last_summary, i.next_step AS last_next_step
+FROM {Reminder._meta.db_table} r
+JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
+LEFT JOIN {Classification._meta.db_table} k ON k.id = c.classification_id
+LEFT JOIN {Commitment._meta.db_table} p ON p.id = r.commitment_id
+LEFT JOIN {Occasion._meta.db_table} o ON o.id = r.occasion_id{_LAST_INTERACTION}
+WHERE r.id = ANY(%(ids)s) AND r.owner_id = %(owner)s"""
+
+
+@functools.cache
+def _contacts_sql() -> str:
+    return f"""
+SELECT {_columns(Contact, "c")}, {_columns(Classification, "k", "classification.")},
+       i.summary AS last_summary, i.next_step AS last_next_step
+FROM {Contact._meta.db_table} c
+LEFT JOIN {Classification._meta.db_table} k ON k.id = c.classification_id{_LAST_INTERACTION}
+WHERE c.id = ANY(%(ids)s) AND c.owner_id = %(owner)s"""
+
+
+@functools.cache
+def _promises_sql() -> str:
+    return f"""
+SELECT {_columns(Commitment, "p")}, {_columns(Contact, "c", "contact.")}
+FROM {Commitment._meta.db_table} p
+JOIN {Contact._meta.db_table} c ON c.id = p.contact_id
+WHERE p.id = ANY(%(ids)s) AND p.owner_id = %(owner)s"""
+
+
+def _read(sql: str, params: dict) -> tuple[tuple[str, ...], list[tuple]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(column.name for column in cursor.description), cursor.fetchall()
+
+
+@functools.lru_cache(maxsize=32)
+def _builder(model, prefix: str, names: tuple[str, ...]):
+    """Makes a ``model`` from a row of the statement with these ``names``, its fields read from
+    the columns named ``prefix`` + field, converted as the ORM converts them; None when the row
+    has no such row (a LEFT JOIN's NULL id). Worked out once per statement, used on every row."""
+    fields = model._meta.concrete_fields
+    indexes = [names.index(prefix + field.attname) for field in fields]
+    attnames = [field.attname for field in fields]
+    converters = [(place, field) for place, field in enumerate(fields) if hasattr(field, "from_db_value")]
+    id_index = names.index(prefix + model._meta.pk.attname)
+
+    def build(row: tuple):
+        if row[id_index] is None:
+            return None
+        values = [row[index] for index in indexes]
+        for place, field in converters:
+            if values[place] is not None:
+                values[place] = field.from_db_value(values[place], None, connection)
+        return model.from_db(connection.alias, attnames, values)
+
+    return build
+
+
+class HandWritten:
+    """The reads in SQL written out, for PostgreSQL."""
+
+    @staticmethod
+    def reminders(*, owner, ids: list[int]) -> list[Reminder]:
+        """The reminders with their contact (and its classification), promise and occasion, and
+        ``last_summary``/``last_next_step``, as ``with_last_interaction`` annotates them."""
+        names, rows = _read(_reminders_sql(), {"ids": ids, "owner": owner.pk})
+        reminder_of, contact_of = _builder(Reminder, "", names), _builder(Contact, "contact.", names)
+        classification_of = _builder(Classification, "classification.", names)
+        commitment_of, occasion_of = _builder(Commitment, "commitment.", names), _builder(Occasion, "occasion.", names)
+        summary, next_step = names.index("last_summary"), names.index("last_next_step")
+        shown = []
+        for row in rows:
+            reminder = reminder_of(row)
+            reminder.contact = contact_of(row)
+            reminder.contact.classification = classification_of(row)
+            reminder.commitment, reminder.occasion = commitment_of(row), occasion_of(row)
+            reminder.last_summary, reminder.last_next_step = row[summary], row[next_step]
+            shown.append(reminder)
+        return shown
+
+    @staticmethod
+    def contacts(*, owner, ids: list[int]) -> list[Contact]:
+        names, rows = _read(_contacts_sql(), {"ids": ids, "owner": owner.pk})
+        contact_of, classification_of = _builder(Contact, "", names), _builder(Classification, "classification.", names)
+        summary, next_step = names.index("last_summary"), names.index("last_next_step")
+        shown = []
+        for row in rows:
+            contact = contact_of(row)
+            contact.classification = classification_of(row)
+            contact.last_summary, contact.last_next_step = row[summary], row[next_step]
+            shown.append(contact)
+        return shown
+
+    @staticmethod
+    def promises(*, owner, ids: list[int]) -> list[Commitment]:
+        names, rows = _read(_promises_sql(), {"ids": ids, "owner": owner.pk})
+        promise_of, contact_of = _builder(Commitment, "", names), _builder(Contact, "contact.", names)
+        shown = []
+        for row in rows:
+            promise = promise_of(row)
+            promise.contact = contact_of(row)
+            shown.append(promise)
+        return shown
+
+
+class Querysets:
+    """``HandWritten``'s reads as querysets (SQLite; the tests compare the two)."""
+
+    @staticmethod
+    def reminders(*, owner, ids):
+        related = ("contact__classification", "commitment", "occasion")
+        return with_last_interaction(Reminder.objects.filter(owner=owner, pk__in=ids).select_related(*related))
+
+    @staticmethod
+    def contacts(*, owner, ids):
+        rows = Contact.objects.filter(owner=owner, pk__in=ids).select_related("classification")
+        return with_last_interaction(rows, contact_path="")
+
+    @staticmethod
+    def promises(*, owner, ids):
+        return Commitment.objects.filter(owner=owner, pk__in=ids).select_related("contact")
+
+
+def for_this_database():
+    return HandWritten if connection.vendor == "postgresql" else Querysets
