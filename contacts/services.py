@@ -102,7 +102,7 @@ def log_interaction(
         contribution_kind=contribution_kind,
         introduction=introduction,
     )
-    refresh_cadence(Contact.objects.filter(pk=contact.pk))
+    refresh_cadence(Contact.objects.filter(pk=contact.pk), owner_ids=[contact.owner_id])
     contact.refresh_from_db(fields=["last_interaction_at", "next_due_at"])
     return interaction
 
@@ -128,15 +128,15 @@ def set_introduced_by(*, contact: Contact, introducer: Contact | None) -> Contac
 def save_interaction(*, interaction: Interaction) -> Interaction:
     """Save an edited interaction; its date may have moved, so recompute the contact's last one."""
     interaction.save()
-    refresh_cadence(Contact.objects.filter(pk=interaction.contact_id))
+    refresh_cadence(Contact.objects.filter(pk=interaction.contact_id), owner_ids=[interaction.owner_id])
     return interaction
 
 
 @transaction.atomic
 def delete_interaction(*, interaction: Interaction) -> None:
-    contact_id = interaction.contact_id
+    contact_id, owner_id = interaction.contact_id, interaction.owner_id
     interaction.delete()
-    refresh_cadence(Contact.objects.filter(pk=contact_id))
+    refresh_cadence(Contact.objects.filter(pk=contact_id), owner_ids=[owner_id])
 
 
 @transaction.atomic
@@ -193,7 +193,7 @@ def save_classification(*, classification: Classification) -> Classification:
 def save_contact(*, contact: Contact) -> Contact:
     """Save a contact's own fields and bring its due moment up to date."""
     contact.save()
-    refresh_cadence(Contact.objects.filter(pk=contact.pk))
+    refresh_cadence(Contact.objects.filter(pk=contact.pk), owner_ids=[contact.owner_id])
     contact.refresh_from_db(fields=["last_interaction_at", "next_due_at"])
     return contact
 
