@@ -19,7 +19,7 @@ from netcrm.counting import count_of
 from netcrm.sql import any_of
 
 from ..models import Plan, Purpose, Venue
-from .purposes_venues_events import purposes_with_counts
+from .purposes_venues_events import purpose_chips
 
 # Fewer words than this and an item counts as "thin": written, but not yet a plan.
 THIN_BELOW_WORDS = 8
@@ -212,7 +212,7 @@ def plan_state(*, owner, plan: Plan | None = None, now: datetime.datetime | None
     """The plan with every item's status and the figures its page shows. Four queries: plan,
     purposes, classifications, venues."""
     classifications = list(classifications_for_plan(owner=owner, now=now))
-    return _read_state(owner, plan, purposes_with_counts(owner=owner), classifications)
+    return _read_state(owner, plan, purpose_chips(owner=owner), classifications)
 
 
 def plan_summary(*, owner, classifications: list[Classification]) -> PlanState:

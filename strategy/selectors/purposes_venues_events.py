@@ -37,12 +37,13 @@ def purposes_with_counts(*, owner) -> QuerySet[Purpose]:
     return counted.order_by(*Purpose._meta.ordering)
 
 
-# The contact list's purpose chips: the same SQL for an owner until the process ends (netcrm/compiled.py).
+# The purposes with their counts, as the contact list's chips and the plan page show them: the
+# same SQL for an owner until the process ends (netcrm/compiled.py).
 _PURPOSE_CHIPS = CompiledQueries()
 
 
 def purpose_chips(*, owner) -> list[Purpose]:
-    """``purposes_with_counts``, by its SQL kept per owner: the contact list shows it every time."""
+    """``purposes_with_counts``, by its SQL kept per owner: the contact list and the plan show it every time."""
     return list(Purpose.objects.raw(*_PURPOSE_CHIPS.sql(owner.pk, lambda: purposes_with_counts(owner=owner))))
 
 
