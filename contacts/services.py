@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from netcrm.sql import delete_cascading, insert_select
 
-from .cadence import refresh_cadence
+from .cadence import refresh_cadence, refresh_cadence_of
 from .freshness import touch
 from .models import (
     Channel,
@@ -102,7 +102,7 @@ def log_interaction(
         contribution_kind=contribution_kind,
         introduction=introduction,
     )
-    refresh_cadence(Contact.objects.filter(pk=contact.pk), owner_ids=[contact.owner_id])
+    refresh_cadence_of(contact_id=contact.pk, owner_id=contact.owner_id)
     contact.refresh_from_db(fields=["last_interaction_at", "next_due_at"])
     return interaction
 
@@ -128,7 +128,7 @@ def set_introduced_by(*, contact: Contact, introducer: Contact | None) -> Contac
 def save_interaction(*, interaction: Interaction) -> Interaction:
     """Save an edited interaction; its date may have moved, so recompute the contact's last one."""
     interaction.save()
-    refresh_cadence(Contact.objects.filter(pk=interaction.contact_id), owner_ids=[interaction.owner_id])
+    refresh_cadence_of(contact_id=interaction.contact_id, owner_id=interaction.owner_id)
     return interaction
 
 
@@ -136,7 +136,7 @@ def save_interaction(*, interaction: Interaction) -> Interaction:
 def delete_interaction(*, interaction: Interaction) -> None:
     contact_id, owner_id = interaction.contact_id, interaction.owner_id
     interaction.delete()
-    refresh_cadence(Contact.objects.filter(pk=contact_id), owner_ids=[owner_id])
+    refresh_cadence_of(contact_id=contact_id, owner_id=owner_id)
 
 
 @transaction.atomic
@@ -193,7 +193,7 @@ def save_classification(*, classification: Classification) -> Classification:
 def save_contact(*, contact: Contact) -> Contact:
     """Save a contact's own fields and bring its due moment up to date."""
     contact.save()
-    refresh_cadence(Contact.objects.filter(pk=contact.pk), owner_ids=[contact.owner_id])
+    refresh_cadence_of(contact_id=contact.pk, owner_id=contact.owner_id)
     contact.refresh_from_db(fields=["last_interaction_at", "next_due_at"])
     return contact
 
