@@ -60,7 +60,8 @@ def strategy_card(*, owner, contact: Contact) -> StrategyCard:
 def _card_sql() -> str:
     """The card's statement: one row, a JSON column per part (written once per process; the
     table and column names come from the models)."""
-    table = {model: connection.ops.quote_name(model._meta.db_table) for model in (Purpose, Venue, Event, MetAt, Contact)}
+    models = (Purpose, Venue, Event, MetAt, Contact)
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in models}
     serves = connection.ops.quote_name(Purpose.contacts.through._meta.db_table)
     # A subquery with ORDER BY and LIMIT is not flattened into the aggregate above it, but the
     # order is still asked of json_agg itself: a part's order is then never the planner's choice.
