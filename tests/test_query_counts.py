@@ -53,10 +53,11 @@ SEARCH_QUERIES = LIST_QUERIES - 1
 # selection, the UPDATE, refresh_cadence (owners, UPDATE), release (the message goes in a cookie)
 RECLASSIFY_QUERIES = 9
 # session, user, contact (with its tags, emails, phones and important dates: contacts.page_rows),
-# interactions, reminders, promises, purposes, venues and events to pick where you met (one query), where you
-# met; the ledger balance is counted from the interactions shown while they are all of them. The contact's
-# own row says whether they introduced you to anyone.
-DETAIL_QUERIES_NOBODY_INTRODUCED = 9
+# interactions, the follow-ups card (open reminders and promises: followups.selectors.open_items_for_contact),
+# the strategy card (purposes, venues and events to pick where you met, where you met:
+# strategy.selectors.contact_card); the ledger balance is counted from the interactions shown while they are
+# all of them. The contact's own row says whether they introduced you to anyone.
+DETAIL_QUERIES_NOBODY_INTRODUCED = 6
 # and the people they introduced you to
 DETAIL_QUERIES_SOME_INTRODUCED = DETAIL_QUERIES_NOBODY_INTRODUCED + 1
 # and, some interactions shown being introductions, those introductions with both their people
