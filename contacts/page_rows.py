@@ -42,14 +42,14 @@ class OwnList:
     def column(self) -> str:
         return f"own_{self.name}_json"
 
-    def annotation(self) -> RawSQL:
+    def sql(self) -> str:
+        """The list as a JSON column of a statement that reads the contact's table unaliased."""
         values = ", ".join(f"row.{connection.ops.quote_name(field.column)}" for field in self.fields)
         rows = self.rows_sql.format(contact=connection.ops.quote_name(CONTACT_TABLE))
-        return RawSQL(
-            f"(SELECT json_agg(json_build_array({values}) ORDER BY {self.order_sql})::text FROM {rows})",
-            [],
-            output_field=TextField(),
-        )
+        return f"(SELECT json_agg(json_build_array({values}) ORDER BY {self.order_sql})::text FROM {rows})"
+
+    def annotation(self) -> RawSQL:
+        return RawSQL(self.sql(), [], output_field=TextField())
 
     def instances(self, contact: Contact) -> list:
         text = getattr(contact, self.column)

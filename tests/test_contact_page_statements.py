@@ -1,100 +1,31 @@
-"""The contact page's strategy card (purposes, where you met, the places to pick) and follow-ups
-card (open reminders and promises) each read in one statement on PostgreSQL
-(strategy.selectors.contact_card, followups.selectors.open_items_for_contact): on random
-networks the page is the same as the querysets' (the SQLite path), and nothing of another
+"""On PostgreSQL the contact page reads the contact with its lists and newest interactions
+(contacts.page_statement), its strategy card (purposes, where you met, the places to pick:
+strategy.selectors.contact_card) and its follow-ups card (open reminders and promises:
+followups.selectors.open_items_for_contact) in one hand-written statement each: on random
+networks the page is the same as the querysets' (what SQLite runs), and nothing of another
 user's shows."""
 
-import datetime
 import random
-import re
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.http import Http404
 
+from contacts import page_statement, selectors
 from followups import selectors as followup_selectors
-from followups.models import Commitment, Reminder
-from strategy.models import MetAt
-from strategy.selectors import PLACES_TO_PICK, strategy_card
 from strategy.selectors import contact_card as strategy_contact_card
+from strategy.selectors import strategy_card
 
-from .factories import ContactFactory
-from .followup_factories import CommitmentFactory, ReminderFactory
-from .strategy_factories import EventFactory, PurposeFactory, VenueFactory
-
-# Names whose order differs between a database collation and Python's (case, accents, spaces).
-NAMES = ["alpha", "Alpha", "Beta", "émile", "Zeta", "zeta club", "Ångström", "b", "Co-founders", "délices"]
-
-
-def random_network(owner, rng: random.Random) -> list:
-    """``owner``'s purposes, venues and events (sometimes more than the picker offers), and a few
-    contacts each serving some purposes, met somewhere or not, with reminders and promises in
-    every state."""
-    today = timezone.localdate()
-    names = iter(f"{rng.choice(NAMES)} {n}" if rng.random() < 0.7 else rng.choice(NAMES) + str(n) for n in range(999))
-    purposes = [
-        PurposeFactory(owner=owner, name=next(names), is_main=(n == 0 and rng.random() < 0.7))
-        for n in range(rng.randint(0, 6))
-    ]
-    venues = [
-        VenueFactory(owner=owner, name=next(names), hours_spent=rng.choice([0, 1.5, 12]))
-        for _ in range(rng.randint(0, PLACES_TO_PICK + 5))
-    ]
-    events = [
-        EventFactory(
-            owner=owner,
-            name=next(names),
-            venue=rng.choice(venues) if venues and rng.random() < 0.6 else None,
-            held_on=today - datetime.timedelta(days=rng.randint(-30, 400)),  # some share a day
-        )
-        for _ in range(rng.randint(0, PLACES_TO_PICK + 8))
-    ]
-    contacts = [ContactFactory(owner=owner) for _ in range(5)]
-    for contact in contacts:
-        contact.purposes.add(*rng.sample(purposes, rng.randint(0, len(purposes))))
-        place = rng.random()
-        if place < 0.3 and venues:
-            MetAt.objects.create(contact=contact, venue=rng.choice(venues))
-        elif place < 0.7 and events:
-            MetAt.objects.create(contact=contact, event=rng.choice(events))  # an old one is still shown
-        for kind in rng.sample([kind for kind, _ in Reminder.Kind.choices if kind != "date"], rng.randint(0, 3)):
-            state = rng.choice(Reminder.State.values)
-            ReminderFactory(
-                contact=contact,
-                kind=kind,
-                state=state,
-                due_at=timezone.now() + datetime.timedelta(hours=rng.randint(-900, 300)),
-                snoozed_until=timezone.now() + datetime.timedelta(days=3) if state == "snoozed" else None,
-                message=rng.choice(["", "Ask about the launch", "Birthday & <b>cake</b>"]),
-            )
-        for years_ago in range(rng.randint(0, 2)):
-            ReminderFactory(
-                contact=contact,
-                kind=Reminder.Kind.DATE,
-                state=rng.choice(Reminder.State.values[:1] + Reminder.State.values[2:]),
-                occasion_on=today.replace(year=today.year - years_ago),
-            )
-        for _ in range(rng.randint(0, 4)):
-            CommitmentFactory(
-                contact=contact,
-                state=rng.choice(Commitment.State.values),
-                due_on=today + datetime.timedelta(days=rng.randint(-10, 10)),  # some share a day
-                description=rng.choice(["Send the article", "Intro to Bo", "Send the article"]),
-            )
-    return contacts
-
-
-def without_tokens(html: str) -> str:
-    """The page without what differs between two renders of it anyway (CSRF tokens)."""
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-    return re.sub(r'"X-CSRFToken": "[^"]*"', "", html)  # htmx's headers
+from .contact_page_network import random_network, without_tokens
 
 
 @pytest.fixture
 def querysets_or_statements(monkeypatch):
-    """``use(statements)``: read both cards in one statement each (True) or as querysets."""
+    """``use(statements)``: read the contact and each card in one statement each (True), or as
+    the querysets they stand for."""
 
     def use(statements: bool):
+        monkeypatch.setattr(page_statement, "reads_page_in_one_statement", lambda: statements)
         monkeypatch.setattr(strategy_contact_card, "reads_card_in_one_statement", lambda: statements)
         monkeypatch.setattr(followup_selectors, "reads_open_items_in_one_statement", lambda: statements)
 
@@ -186,3 +117,58 @@ def test_the_cards_show_nothing_of_another_users(owner, stranger):
 def test_a_strangers_contact_page_is_not_found(stranger_client, owner):
     (contact, *_others) = random_network(owner, random.Random(9))
     assert stranger_client.get(contact.get_absolute_url()).status_code == 404
+
+
+def contact_as_read(contact):
+    """What the page reads of a contact: its own columns, classification, introducer, lists and timeline."""
+
+    def columns(row):
+        return row and {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+
+    return (
+        columns(contact),
+        columns(contact.classification),
+        columns(contact.introduced_by),
+        contact.introduced_anyone,
+        [[columns(row) for row in getattr(contact, name).all()] for name in ("tags", "emails", "phones", "occasions")],
+        [columns(interaction) for interaction in selectors.timeline(contact=contact)],
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [10, 11, 12])
+def test_the_contact_reads_the_same_as_the_querysets(owner, stranger, seed, querysets_or_statements):
+    rng = random.Random(seed)
+    contacts = random_network(owner, rng)
+    random_network(stranger, rng)
+    for contact in contacts:
+        read = {}
+        for statements in (False, True):
+            querysets_or_statements(statements)
+            read[statements] = contact_as_read(
+                selectors.contact_for_page(owner=owner, pk=contact.pk, with_timeline=True)
+            )
+        assert read[True] == read[False]
+
+
+@pytest.mark.django_db
+def test_the_contact_and_the_timeline_are_one_query(owner, django_assert_num_queries):
+    contacts = random_network(owner, random.Random(13))
+    met_nobody = next(c for c in contacts if not any(i.introduction_id for i in c.interactions.all()))
+    with django_assert_num_queries(1):
+        contact = selectors.contact_for_page(owner=owner, pk=met_nobody.pk, with_timeline=True)
+        selectors.timeline(contact=contact)
+        assert contact_as_read(contact)[:5]  # the classification, the introducer and the lists read no more
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pk", ["theirs", 0, -1, 2**63 - 1, 2**63, 10**30, "12x", None])
+def test_someone_elses_or_no_contact_is_not_found(owner, stranger, pk):
+    (theirs, *_others) = random_network(stranger, random.Random(14))
+    with pytest.raises(Http404):
+        selectors.contact_for_page(owner=owner, pk=theirs.pk if pk == "theirs" else pk, with_timeline=True)
+
+
+@pytest.mark.django_db
+def test_a_huge_id_in_the_address_is_not_found(owner_client):
+    assert owner_client.get(f"/contacts/{10**30}/").status_code == 404
