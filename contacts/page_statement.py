@@ -5,7 +5,8 @@ phones and important dates (contacts.page_rows) and their newest interactions.
 Why: the contact page is the page opened most, and building and compiling the contact's
 queryset (two joins, an EXISTS, four JSON columns) cost Django about 1.5 ms a request, the
 timeline's queryset another millisecond, more than PostgreSQL spent on both. This SQL follows
-from the models alone, so it is written once per process; only its parameters change. Each
+from the models alone, so it is written once per process and prepared once per connection
+(netcrm/prepared.py); only its parameters change. Each
 row comes back as a JSON array (netcrm.json_rows) and is put where ``select_related`` and the
 prefetches would have put it. SQLite, the embedded default, keeps the querysets
 (tests/test_contact_page_statement.py compares the two).
@@ -19,6 +20,7 @@ from django.db import connection
 from django.http import Http404
 
 from netcrm.json_rows import instance, parsed, row_sql
+from netcrm.prepared import PreparedStatement
 
 from .models import Classification, Contact, Interaction
 from .page_rows import OWN_LISTS, remember_own_lists
@@ -33,6 +35,10 @@ def reads_page_in_one_statement() -> bool:
 
 
 @functools.cache
+def _page_statement() -> PreparedStatement:
+    return PreparedStatement("netcrm_contact_page", _page_sql())
+
+
 def _page_sql() -> str:
     contact, classification, interaction = (
         connection.ops.quote_name(model._meta.db_table) for model in (Contact, Classification, Interaction)
@@ -65,15 +71,12 @@ def contact_in_one_statement(*, owner, pk, newest_interactions: int) -> Contact:
         pk = int(pk)
     except (TypeError, ValueError):
         pk = None
-    row = None
+    rows = []
     if pk is not None and 0 < pk <= MAX_ID and getattr(owner, "is_authenticated", False):
-        with connection.cursor() as cursor:
-            cursor.execute(_page_sql(), {"owner": owner.pk, "pk": pk, "interactions": newest_interactions})
-            row = cursor.fetchone()
-            names = [column.name for column in cursor.description]
-    if row is None:
+        rows = _page_statement().fetch({"owner": owner.pk, "pk": pk, "interactions": newest_interactions})
+    if not rows:
         raise Http404(f"No {Contact._meta.verbose_name} matches the given query.")
-    columns = dict(zip(names, row, strict=True))
+    (columns,) = rows
     contact = instance(Contact, parsed(columns["contact"]))
     # Cached as select_related caches them, without touching the ids the contact row holds.
     Contact.classification.field.set_cached_value(contact, instance(Classification, parsed(columns["classification"])))

@@ -15,6 +15,7 @@ from contacts import bands
 from contacts.models import Contact
 from netcrm.dates import start_of_local_day, week_starting
 from netcrm.json_rows import instance, parsed, row_sql
+from netcrm.prepared import PreparedStatement
 
 from .models import OPEN_STATES, Commitment, Reminder
 
@@ -80,23 +81,24 @@ def reads_open_items_in_one_statement() -> bool:
 
 def open_items_for_contact(*, owner, contact: Contact) -> tuple[list[Reminder], list[Commitment]]:
     """The contact's open reminders and open promises, as the two functions above list them:
-    in one statement on PostgreSQL (each list a JSON column: netcrm.json_rows), scoped to
-    ``owner``, for the contact page, the page opened most; two queries on SQLite."""
+    for the contact page, the page opened most, in one statement on PostgreSQL (each list a
+    JSON column: netcrm.json_rows; prepared once per connection: netcrm/prepared.py), scoped to
+    ``owner``; two queries on SQLite."""
     if not reads_open_items_in_one_statement():
         return list(open_reminders_for_contact(contact=contact)), list(open_commitments_for_contact(contact=contact))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _open_items_sql(),
-            {"owner": owner.pk, "contact": contact.pk, "open_states": list(OPEN_STATES), "open": Commitment.State.OPEN},
-        )
-        reminders_json, commitments_json = cursor.fetchone()
+    params = {"owner": owner.pk, "contact": contact.pk, "open_states": list(OPEN_STATES), "open": Commitment.State.OPEN}
+    (row,) = _open_items_statement().fetch(params)
     return (
-        [instance(Reminder, row) for row in parsed(reminders_json) or []],
-        [instance(Commitment, row) for row in parsed(commitments_json) or []],
+        [instance(Reminder, values) for values in parsed(row["reminders"]) or []],
+        [instance(Commitment, values) for values in parsed(row["commitments"]) or []],
     )
 
 
 @functools.cache
+def _open_items_statement() -> PreparedStatement:
+    return PreparedStatement("netcrm_contact_open_items", _open_items_sql())
+
+
 def _open_items_sql() -> str:
     reminders, commitments = (connection.ops.quote_name(model._meta.db_table) for model in (Reminder, Commitment))
     return f"""

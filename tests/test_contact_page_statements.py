@@ -13,10 +13,13 @@ from django.http import Http404
 
 from contacts import page_statement, selectors
 from followups import selectors as followup_selectors
+from followups import services as followup_services
 from strategy.selectors import contact_card as strategy_contact_card
 from strategy.selectors import strategy_card
 
 from .contact_page_network import random_network, without_tokens
+from .factories import ContactFactory
+from .followup_factories import CommitmentFactory
 
 
 @pytest.fixture
@@ -172,3 +175,18 @@ def test_someone_elses_or_no_contact_is_not_found(owner, stranger, pk):
 @pytest.mark.django_db
 def test_a_huge_id_in_the_address_is_not_found(owner_client):
     assert owner_client.get(f"/contacts/{10**30}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a page is served
+def test_after_the_sessions_prepared_statements_are_dropped_the_page_prepares_them_again(owner_client, owner):
+    contact = ContactFactory(owner=owner, first_name="Ada")
+    CommitmentFactory(contact=contact, description="Send the deck")
+    assert "Send the deck" in owner_client.get(contact.get_absolute_url()).content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        prepared = {name for (name,) in cursor.fetchall()}
+        assert {"netcrm_contact_page", "netcrm_contact_open_items", "netcrm_contact_strategy_card"} <= prepared
+        cursor.execute("DEALLOCATE ALL")  # as a pooler resetting the session would
+    followup_services.log_interaction(contact=contact, summary="Caught up over coffee")
+    html = owner_client.get(contact.get_absolute_url()).content.decode()
+    assert "Caught up over coffee" in html and "Send the deck" in html

@@ -5,8 +5,9 @@ The contact page is the page opened most (a third of the load bench's requests, 
 again after every interaction logged). Read as three querysets, this card cost it three round
 trips and about a millisecond of Django building and compiling each, more than PostgreSQL
 spent on the rows. On PostgreSQL it is one hand-written statement, each part a JSON column
-(netcrm.json_rows), written once per process; on SQLite, the embedded default, the querysets
-stay (tests/test_strategy_card.py compares the two on random data).
+(netcrm.json_rows), written once per process and prepared once per connection
+(netcrm/prepared.py); on SQLite, the embedded default, the querysets
+stay (tests/test_contact_page_statements.py compares the two on random networks).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import connection
 
 from contacts.models import Contact
 from netcrm.json_rows import instance, parsed, row_sql
+from netcrm.prepared import PreparedStatement
 
 from ..models import Event, MetAt, Purpose, Venue
 from .purposes_venues_events import PLACES_TO_PICK, in_picker_order, places_to_pick, purposes_for_contact, where_met
@@ -57,6 +59,10 @@ def strategy_card(*, owner, contact: Contact) -> StrategyCard:
 
 
 @functools.cache
+def _card_statement() -> PreparedStatement:
+    return PreparedStatement("netcrm_contact_strategy_card", _card_sql())
+
+
 def _card_sql() -> str:
     """The card's statement: one row, a JSON column per part (written once per process; the
     table and column names come from the models)."""
@@ -90,22 +96,20 @@ SELECT
 
 
 def _card_in_one_statement(*, owner, contact: Contact) -> StrategyCard:
-    with connection.cursor() as cursor:
-        cursor.execute(_card_sql(), {"owner": owner.pk, "contact": contact.pk, "places": PLACES_TO_PICK})
-        purposes_json, venues_json, events_json, met_at_json = cursor.fetchone()
+    (row,) = _card_statement().fetch({"owner": owner.pk, "contact": contact.pk, "places": PLACES_TO_PICK})
     purposes = []
-    for purpose_row, serves in parsed(purposes_json) or []:
+    for purpose_row, serves in parsed(row["purposes"]) or []:
         purpose = instance(Purpose, purpose_row)
         purpose.serves = serves
         purposes.append(purpose)
     # Built as places_to_pick builds them: only what the picker shows.
-    venues = [Venue(pk=pk, name=name, owner_id=owner.pk) for pk, name in parsed(venues_json) or []]
+    venues = [Venue(pk=pk, name=name, owner_id=owner.pk) for pk, name in parsed(row["venues"]) or []]
     events = [
         Event(pk=pk, name=name, held_on=Event._meta.get_field("held_on").to_python(held_on), owner_id=owner.pk)
-        for pk, name, held_on in parsed(events_json) or []
+        for pk, name, held_on in parsed(row["events"]) or []
     ]
     venues, events = in_picker_order(venues, events)
-    return StrategyCard(purposes=purposes, venues=venues, events=events, met_at=_met_at_of(parsed(met_at_json)))
+    return StrategyCard(purposes=purposes, venues=venues, events=events, met_at=_met_at_of(parsed(row["met_at"])))
 
 
 def _met_at_of(rows: list | None) -> MetAt | None:
