@@ -6,10 +6,10 @@ Why: the contact page is the page opened most, and building and compiling the co
 queryset (two joins, an EXISTS, four JSON columns) cost Django about 1.5 ms a request, the
 timeline's queryset another millisecond, more than PostgreSQL spent on both. This SQL follows
 from the models alone, so it is written once per process and prepared once per connection
-(netcrm/prepared.py); only its parameters change. Each
-row comes back as a JSON array (netcrm.json_rows) and is put where ``select_related`` and the
-prefetches would have put it. SQLite, the embedded default, keeps the querysets
-(tests/test_contact_page_statement.py compares the two).
+(netcrm/prepared.py); only its parameters change. Each row comes back as a JSON array
+(netcrm.json_rows) and is put where ``select_related`` and the prefetches would have put it.
+Every part is scoped to the owner. SQLite, the embedded default, keeps the querysets
+(tests/test_contact_page_statements.py compares the two on random networks).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ SELECT
   {row_sql(Contact, contact)}::text AS contact,
   {row_sql(Classification, "cl")}::text AS classification,
   {row_sql(Contact, "ib")}::text AS introduced_by,
-  EXISTS (SELECT 1 FROM {contact} x WHERE x.introduced_by_id = {contact}.id) AS introduced_anyone,
+  EXISTS (SELECT 1 FROM {contact} x
+          WHERE x.introduced_by_id = {contact}.id AND x.owner_id = {contact}.owner_id) AS introduced_anyone,
   {lists},
   (SELECT json_agg({row_sql(Interaction, "i")} ORDER BY i.occurred_at DESC, i.id DESC)::text
      FROM (SELECT * FROM {interaction}

@@ -22,10 +22,6 @@ def row_sql(model, alias: str) -> str:
     return f"json_build_array({columns})"
 
 
-def column_count(model) -> int:
-    return len(model._meta.concrete_fields)
-
-
 def parsed(text: str | None):
     """A JSON column's text; numbers with a fraction stay Decimal, so a numeric column keeps the
     scale the ORM would have read (1.0, not 1). None (nothing aggregated) stays None."""

@@ -6,8 +6,8 @@ again after every interaction logged). Read as three querysets, this card cost i
 trips and about a millisecond of Django building and compiling each, more than PostgreSQL
 spent on the rows. On PostgreSQL it is one hand-written statement, each part a JSON column
 (netcrm.json_rows), written once per process and prepared once per connection
-(netcrm/prepared.py); on SQLite, the embedded default, the querysets
-stay (tests/test_contact_page_statements.py compares the two on random networks).
+(netcrm/prepared.py); on SQLite, the embedded default, the querysets stay
+(tests/test_contact_page_statements.py compares the two on random networks).
 """
 
 from __future__ import annotations
