@@ -11,11 +11,12 @@ on SQLite, the embedded default, they stay ordinary prefetches.
 from __future__ import annotations
 
 import dataclasses
-import json
 
 from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
+
+from netcrm.json_rows import instance, parsed, row_sql
 
 from .models import Contact, ContactEmail, ContactPhone, Tag
 from .occasions import Occasion
@@ -35,33 +36,19 @@ class OwnList:
     order_sql: str
 
     @property
-    def fields(self):
-        return self.model._meta.concrete_fields
-
-    @property
     def column(self) -> str:
         return f"own_{self.name}_json"
 
-    def annotation(self) -> RawSQL:
-        values = ", ".join(f"row.{connection.ops.quote_name(field.column)}" for field in self.fields)
+    def sql(self) -> str:
+        """The list as a JSON column of a statement that reads the contact's table unaliased."""
         rows = self.rows_sql.format(contact=connection.ops.quote_name(CONTACT_TABLE))
-        return RawSQL(
-            f"(SELECT json_agg(json_build_array({values}) ORDER BY {self.order_sql})::text FROM {rows})",
-            [],
-            output_field=TextField(),
-        )
+        return f"(SELECT json_agg({row_sql(self.model, 'row')} ORDER BY {self.order_sql})::text FROM {rows})"
+
+    def annotation(self) -> RawSQL:
+        return RawSQL(self.sql(), [], output_field=TextField())
 
     def instances(self, contact: Contact) -> list:
-        text = getattr(contact, self.column)
-        names = [field.attname for field in self.fields]
-        return [
-            self.model.from_db(
-                contact._state.db,
-                names,
-                [field.to_python(value) for field, value in zip(self.fields, row, strict=True)],
-            )
-            for row in (json.loads(text) if text else [])
-        ]
+        return [instance(self.model, row) for row in parsed(getattr(contact, self.column)) or []]
 
 
 OWN_LISTS = (

@@ -14,7 +14,7 @@ from django.utils import timezone
 from netcrm.compiled import CompiledQueries
 from netcrm.dates import start_of_local_day
 
-from . import bands
+from . import bands, page_statement
 from .models import Classification, Contact, Interaction, Introduction, Tag
 from .ownership import get_owned_or_404, id_from_query
 from .page_rows import own_rows, remember_own_lists, with_own_lists
@@ -224,10 +224,19 @@ def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
     return {name: counted.get(name, 0) for name in ("all", *Status.values)}
 
 
-def contact_for_page(*, owner, pk) -> Contact:
-    """The contact with what its page shows, its tags, emails, phones and dates in the same
-    statement on PostgreSQL (contacts.page_rows); ``introduced_anyone`` spares the page the
-    query for the people they introduced you to when there are none (most people)."""
+# The contact page shows this many of the newest interactions; fewer means it shows them all.
+TIMELINE_LENGTH = 100
+
+
+def contact_for_page(*, owner, pk, with_timeline: bool = False) -> Contact:
+    """The owner's contact, else 404, with what its page shows: classification, introducer, tags,
+    emails, phones and dates; ``introduced_anyone`` spares the page the query for the people they
+    introduced you to when there are none (most people). On PostgreSQL one hand-written
+    statement (contacts.page_statement), which ``with_timeline`` also reads the newest
+    interactions in, for ``timeline``; on SQLite querysets and prefetches (contacts.page_rows)."""
+    if page_statement.reads_page_in_one_statement():
+        length = TIMELINE_LENGTH if with_timeline else 0
+        return page_statement.contact_in_one_statement(owner=owner, pk=pk, newest_interactions=length)
     introduced = Contact.objects.filter(introduced_by=OuterRef("pk"))
     contact = get_owned_or_404(
         with_own_lists(Contact.objects.select_related("classification", "introduced_by")).annotate(
@@ -239,15 +248,16 @@ def contact_for_page(*, owner, pk) -> Contact:
     return remember_own_lists(contact)
 
 
-# The contact page shows this many of the newest interactions; fewer means it shows them all.
-TIMELINE_LENGTH = 100
-
-
 def timeline(*, contact: Contact, limit: int = TIMELINE_LENGTH) -> list[Interaction]:
-    """The newest interactions, each introduction with both its people (one query; a second
-    only when one of them is an introduction). Joining the introductions into the first cost
-    more to build and compile than to run, for the few interactions that are introductions."""
-    interactions = list(contact.interactions.all()[:limit])
+    """The newest interactions, each introduction with both its people (one query, none when
+    ``contact_for_page`` read them; one more only when one of them is an introduction). Joining
+    the introductions into the first cost more to build and compile than to run, for the few
+    interactions that are introductions."""
+    newest = getattr(contact, "newest_interactions", None)
+    if newest is not None and limit == TIMELINE_LENGTH:
+        interactions = list(newest)
+    else:
+        interactions = list(contact.interactions.all()[:limit])
     introduction_ids = {interaction.introduction_id for interaction in interactions} - {None}
     if introduction_ids:
         introductions = Introduction.objects.select_related("introduced", "introduced_to").in_bulk(introduction_ids)

@@ -108,7 +108,7 @@ def contact_bulk(request):
 
 
 def contact_detail(request, pk):
-    contact = selectors.contact_for_page(owner=request.user, pk=pk)
+    contact = selectors.contact_for_page(owner=request.user, pk=pk, with_timeline=True)
     interactions = selectors.timeline(contact=contact)
     introduced, introduced_count = selectors.introduced_by_contact(contact=contact)
     return render(

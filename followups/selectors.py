@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +14,8 @@ from django.utils.formats import date_format
 from contacts import bands
 from contacts.models import Contact
 from netcrm.dates import start_of_local_day, week_starting
+from netcrm.json_rows import instance, parsed, row_sql
+from netcrm.prepared import PreparedStatement
 
 from .models import OPEN_STATES, Commitment, Reminder
 
@@ -69,6 +73,41 @@ def open_reminders_for_contact(*, contact: Contact) -> QuerySet[Reminder]:
 
 def open_commitments_for_contact(*, contact: Contact) -> QuerySet[Commitment]:
     return contact.commitments.filter(state=Commitment.State.OPEN).order_by("due_on", "pk")
+
+
+def reads_open_items_in_one_statement() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def open_items_for_contact(*, owner, contact: Contact) -> tuple[list[Reminder], list[Commitment]]:
+    """The contact's open reminders and open promises, as the two functions above list them:
+    for the contact page, the page opened most, in one statement on PostgreSQL (each list a
+    JSON column: netcrm.json_rows; prepared once per connection: netcrm/prepared.py), scoped to
+    ``owner``; two queries on SQLite."""
+    if not reads_open_items_in_one_statement():
+        return list(open_reminders_for_contact(contact=contact)), list(open_commitments_for_contact(contact=contact))
+    params = {"owner": owner.pk, "contact": contact.pk, "open_states": list(OPEN_STATES), "open": Commitment.State.OPEN}
+    (row,) = _open_items_statement().fetch(params)
+    return (
+        [instance(Reminder, values) for values in parsed(row["reminders"]) or []],
+        [instance(Commitment, values) for values in parsed(row["commitments"]) or []],
+    )
+
+
+@functools.cache
+def _open_items_statement() -> PreparedStatement:
+    return PreparedStatement("netcrm_contact_open_items", _open_items_sql())
+
+
+def _open_items_sql() -> str:
+    reminders, commitments = (connection.ops.quote_name(model._meta.db_table) for model in (Reminder, Commitment))
+    return f"""
+SELECT
+  (SELECT json_agg({row_sql(Reminder, "r")} ORDER BY r.due_at, r.id)::text FROM {reminders} r
+    WHERE r.owner_id = %(owner)s AND r.contact_id = %(contact)s AND r.state = ANY(%(open_states)s)) AS reminders,
+  (SELECT json_agg({row_sql(Commitment, "c")} ORDER BY c.due_on, c.id)::text FROM {commitments} c
+    WHERE c.owner_id = %(owner)s AND c.contact_id = %(contact)s AND c.state = %(open)s) AS commitments
+"""
 
 
 def week_plan_candidates(*, owner, day) -> dict[str, list[Contact]]:

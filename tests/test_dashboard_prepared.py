@@ -1,5 +1,5 @@
 """On PostgreSQL the dashboard's body is one statement prepared once per database connection
-(followups.dashboard.prepared): a new connection, or a session whose prepared statements were
+(netcrm.prepared): a new connection, or a session whose prepared statements were
 dropped, still gets the dashboard, with what was just written."""
 
 import pytest

@@ -52,11 +52,12 @@ SEARCH_QUERIES = LIST_QUERIES - 1
 # the bulk POST: session, user, the owner's classifications (the form's choices), savepoint, owners of the
 # selection, the UPDATE, refresh_cadence (owners, UPDATE), release (the message goes in a cookie)
 RECLASSIFY_QUERIES = 9
-# session, user, contact (with its tags, emails, phones and important dates: contacts.page_rows),
-# interactions, reminders, promises, purposes, venues and events to pick where you met (one query), where you
-# met; the ledger balance is counted from the interactions shown while they are all of them. The contact's
-# own row says whether they introduced you to anyone.
-DETAIL_QUERIES_NOBODY_INTRODUCED = 9
+# session, user, the contact (with its classification, introducer, tags, emails, phones, important dates and
+# newest interactions: contacts.page_statement), the follow-ups card (open reminders and promises:
+# followups.selectors.open_items_for_contact), the strategy card (purposes, venues and events to pick where you
+# met, where you met: strategy.selectors.contact_card); the ledger balance is counted from the interactions
+# shown while they are all of them. The contact's own row says whether they introduced you to anyone.
+DETAIL_QUERIES_NOBODY_INTRODUCED = 5
 # and the people they introduced you to
 DETAIL_QUERIES_SOME_INTRODUCED = DETAIL_QUERIES_NOBODY_INTRODUCED + 1
 # and, some interactions shown being introductions, those introductions with both their people

@@ -7,7 +7,7 @@ scheduled again (bench/dashboard.py, ``BENCH_SHOW_PARTS=1``). Here the same stat
 unchanged, are the parts of one: each part's rows come back as one ``json_agg`` column, and
 pg_reads' builders turn them into the same objects its one-statement-per-part functions
 return (tests/test_dashboard_ranking.py compares the pages with the querysets' ones). The
-statement is planned once per connection (prepared.py).
+statement is planned once per connection (netcrm/prepared.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 
 from contacts.models import Classification, Contact
+from netcrm.prepared import PreparedStatement
 from strategy.models import Event
 from strategy.selectors import PlanState
 
@@ -23,7 +24,6 @@ from ..models import FollowupPreferences, Reminder, WeekPlanEntry
 from ..selectors import Day
 from . import pg_reads
 from .pg_rows import json_list
-from .prepared import PreparedStatement
 
 
 def _part(name: str, sql: str) -> str:

@@ -45,7 +45,7 @@ _NOT_PUT_ASIDE = """
 # selectors' order (the overdue first, the most overdue relative to their frequency, the
 # classifications' order), cut, and only then where we left off with the chosen few. Each step
 # reads rows it already has, so the plan stays a few index lookups even when it is made without
-# the parameters' values (prepared.py's generic plan cannot see how short the list is).
+# the parameters' values (netcrm/prepared.py's generic plan cannot see how short the list is).
 TODAYS_OUTREACH = f"""
 SELECT chosen.*, i.summary AS last_summary, i.next_step AS last_next_step
 FROM (

@@ -50,12 +50,14 @@ def promise_items(context, promises, today):
 
 @register.inclusion_tag("followups/includes/contact_card.html", takes_context=True)
 def contact_followups(context, contact):
+    request = context.get("request")
+    reminders, promises = selectors.open_items_for_contact(owner=request.user, contact=contact)
     return {
-        "request": context.get("request"),
+        "request": request,
         "csrf_token": context.get("csrf_token"),
         "contact": contact,
-        "reminders": list(selectors.open_reminders_for_contact(contact=contact)),
-        "promises": list(selectors.open_commitments_for_contact(contact=contact)),
+        "reminders": reminders,
+        "promises": promises,
         "promise_fields": blank_commitment_fields_html(),
         "today": timezone.localdate(),
     }

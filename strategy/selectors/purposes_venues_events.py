@@ -217,7 +217,12 @@ def places_to_pick(*, owner) -> tuple[list[Venue], list[Event]]:
             picked_venues.append(Venue(pk=pk, name=name, owner_id=owner.pk))
         else:
             picked_events.append(Event(pk=pk, name=name, held_on=held_on, owner_id=owner.pk))
-    # Each part was ordered and cut in SQL; a UNION does not promise to keep that order.
-    picked_venues.sort(key=lambda venue: (venue.name, venue.pk))
-    picked_events.sort(key=lambda event: (event.held_on, event.pk), reverse=True)
-    return picked_venues, picked_events
+    return in_picker_order(picked_venues, picked_events)
+
+
+def in_picker_order(venues: list[Venue], events: list[Event]) -> tuple[list[Venue], list[Event]]:
+    """The venues by name and the events newest first, as the picker lists them (each part was
+    ordered and cut in SQL, but a UNION does not promise to keep that order)."""
+    venues.sort(key=lambda venue: (venue.name, venue.pk))
+    events.sort(key=lambda event: (event.held_on, event.pk), reverse=True)
+    return venues, events
