@@ -6,11 +6,12 @@ import dataclasses
 import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
+from netcrm import compiled
 from netcrm.compiled import CompiledQueries
 from netcrm.dates import start_of_local_day
 
@@ -217,10 +218,8 @@ def status_counts(*, owner, bounds: StatusBounds) -> dict[str, int]:
     """How many of the owner's contacts stand at each status, and under ``"all"`` how many
     there are (one query: an unfiltered list is counted from it, not by a second COUNT)."""
     sql, params = _LIST_FILTERS.sql(("status_counts", owner.pk, bounds), lambda: _status_counts_query(owner, bounds))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        counted = dict(zip((column[0] for column in cursor.description), row, strict=True)) if row else {}
+    names, rows = compiled.run("netcrm_list_counts", sql, params)
+    counted = dict(zip(names, rows[0], strict=True)) if rows else {}
     return {name: counted.get(name, 0) for name in ("all", *Status.values)}
 
 
@@ -314,4 +313,7 @@ def list_filter_choices(*, owner) -> tuple[list[Classification], list[Tag]]:
     """The list filters' classifications (with their counts) and tags, by their SQL kept per owner."""
     classifications = _LIST_FILTERS.sql(("classifications", owner.pk), lambda: classifications_with_counts(owner=owner))
     tags = _LIST_FILTERS.sql(("tags", owner.pk), lambda: tags_for(owner=owner))
-    return list(Classification.objects.raw(*classifications)), list(Tag.objects.raw(*tags))
+    return (
+        compiled.instances("netcrm_list_classifications", Classification, *classifications),
+        compiled.instances("netcrm_list_tags", Tag, *tags),
+    )

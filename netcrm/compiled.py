@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable
 from django.db import connection
 from django.db.models import QuerySet
 
+from netcrm.prepared import run_compiled
+
 
 class CompiledQueries:
     """(sql, params) by the arguments they were built from, at most ``kept`` of them; when full,
@@ -33,3 +35,35 @@ class CompiledQueries:
                 self._compiled.clear()
             compiled = self._compiled[key] = build().query.sql_with_params()
         return compiled
+
+
+def run(name: str, sql: str, params) -> tuple[tuple[str, ...], list[tuple]]:
+    """Column names and rows of kept SQL; on PostgreSQL also prepared once per connection
+    (netcrm/prepared.py), since planning these short statements costs about what running them does."""
+    if connection.vendor == "postgresql":
+        return run_compiled(name, sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(column[0] for column in cursor.description), cursor.fetchall()
+
+
+def instances(name: str, model, sql: str, params) -> list:
+    """The ``model`` rows of kept SQL as ``Model.objects.raw`` gives them: its fields from the
+    columns named after them, any other column (an annotation) as an attribute."""
+    names, rows = run(name, sql, params)
+    fields = [field for field in model._meta.concrete_fields if field.column in names]
+    places = [names.index(field.column) for field in fields]
+    attnames = [field.attname for field in fields]
+    converters = [(place, field) for place, field in enumerate(fields) if hasattr(field, "from_db_value")]
+    others = [(index, column) for index, column in enumerate(names) if column not in {f.column for f in fields}]
+    found = []
+    for row in rows:
+        values = [row[place] for place in places]
+        for place, field in converters:
+            if values[place] is not None:
+                values[place] = field.from_db_value(values[place], None, connection)
+        instance = model.from_db(connection.alias, attnames, values)
+        for index, column in others:
+            setattr(instance, column, row[index])
+        found.append(instance)
+    return found

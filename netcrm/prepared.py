@@ -18,6 +18,7 @@ server sessions (PgBouncer in transaction mode) this must not be used. netcrm co
 
 from __future__ import annotations
 
+import hashlib
 import re
 import weakref
 
@@ -42,6 +43,11 @@ class PreparedStatement:
 
     def fetch(self, params: dict) -> list[dict]:
         """The rows, each a dict by column name. One round trip, the first time on a connection too."""
+        names, rows = self.rows(params)
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def rows(self, params: dict) -> tuple[tuple[str, ...], list[tuple]]:
+        """The column names and the rows as the driver gives them, as ``fetch`` runs it."""
         values = [params[name] for name in self.parameter_names]
         with connection.cursor() as cursor:
             driver_connection = connection.connection
@@ -60,5 +66,23 @@ class PreparedStatement:
                     cursor.execute(self._prepare_and_execute, values)
                 else:
                     cursor.execute(self._execute, values)
-            names = [column.name for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            return tuple(column.name for column in cursor.description), cursor.fetchall()
+
+
+_POSITIONAL = re.compile(r"%s")
+_COMPILED: dict[str, PreparedStatement] = {}
+
+
+def run_compiled(prefix: str, sql: str, params) -> tuple[tuple[str, ...], list[tuple]]:
+    """``sql`` as Django compiles it (``%s`` placeholders) with ``params``, prepared once per
+    connection: one statement per distinct text, named ``prefix`` and the text's hash (the text
+    follows from a queryset's shape, not from its parameters, so there are a few)."""
+    statement = _COMPILED.get(sql)
+    if statement is None:
+        if "%%" in sql:
+            raise ValueError("a literal % would be read differently by PREPARE and by the driver")
+        count = iter(range(1, len(params) + 1))
+        named = _POSITIONAL.sub(lambda match: f"%(p{next(count)})s", sql)
+        name = f"{prefix}_{hashlib.sha1(sql.encode()).hexdigest()[:16]}"
+        statement = _COMPILED.setdefault(sql, PreparedStatement(name, named))
+    return statement.rows({f"p{index}": value for index, value in enumerate(params, start=1)})

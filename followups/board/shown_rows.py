@@ -4,9 +4,10 @@ written by hand for PostgreSQL (``HandWritten``), querysets elsewhere (``Queryse
 Why not the ORM: the page knows which rows it shows (the ranked UNION in selectors), and
 reading them back with ``select_related`` over four tables cost Django about 3 ms a page to
 build and compile, three times what PostgreSQL spent running it (bench/load). These statements
-read the same columns the querysets read, for ids the UNION picked and the owner's only; the
-rows become the same model instances and the page is compared with the
-querysets' on random boards (tests/test_followups_page_sections.py). SQLite runs the querysets.
+read the same columns the querysets read, for ids the UNION picked and the owner's only, and
+are prepared once per connection (netcrm/prepared.py: planning the five-table join cost
+PostgreSQL more than running it). The rows become the same model instances; the two ways are
+compared on a random board (tests/test_followups_rows_read.py). SQLite runs the querysets.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import connection
 
 from contacts.models import Classification, Contact, Interaction
 from contacts.occasions import Occasion
+from netcrm.prepared import PreparedStatement
 
 from ..models import Commitment, Reminder
 from ..selectors import with_last_interaction
@@ -31,8 +33,10 @@ _LAST_INTERACTION = f"""
 
 
 @functools.cache
-def _reminders_sql() -> str:
-    return f"""
+def _reminders() -> PreparedStatement:
+    return PreparedStatement(
+        "netcrm_board_reminders",
+        f"""
 SELECT {_columns(Reminder, "r")}, {_columns(Contact, "c", "contact.")},
        {_columns(Classification, "k", "classification.")}, {_columns(Commitment, "p", "commitment.")},
        {_columns(Occasion, "o", "occasion.")}, i.summary AS last_summary, i.next_step AS last_next_step
@@ -41,32 +45,33 @@ JOIN {Contact._meta.db_table} c ON c.id = r.contact_id
 LEFT JOIN {Classification._meta.db_table} k ON k.id = c.classification_id
 LEFT JOIN {Commitment._meta.db_table} p ON p.id = r.commitment_id
 LEFT JOIN {Occasion._meta.db_table} o ON o.id = r.occasion_id{_LAST_INTERACTION}
-WHERE r.id = ANY(%(ids)s) AND r.owner_id = %(owner)s"""
+WHERE r.id = ANY(%(ids)s) AND r.owner_id = %(owner)s""",
+    )
 
 
 @functools.cache
-def _contacts_sql() -> str:
-    return f"""
+def _contacts() -> PreparedStatement:
+    return PreparedStatement(
+        "netcrm_board_contacts",
+        f"""
 SELECT {_columns(Contact, "c")}, {_columns(Classification, "k", "classification.")},
        i.summary AS last_summary, i.next_step AS last_next_step
 FROM {Contact._meta.db_table} c
 LEFT JOIN {Classification._meta.db_table} k ON k.id = c.classification_id{_LAST_INTERACTION}
-WHERE c.id = ANY(%(ids)s) AND c.owner_id = %(owner)s"""
+WHERE c.id = ANY(%(ids)s) AND c.owner_id = %(owner)s""",
+    )
 
 
 @functools.cache
-def _promises_sql() -> str:
-    return f"""
+def _promises() -> PreparedStatement:
+    return PreparedStatement(
+        "netcrm_board_promises",
+        f"""
 SELECT {_columns(Commitment, "p")}, {_columns(Contact, "c", "contact.")}
 FROM {Commitment._meta.db_table} p
 JOIN {Contact._meta.db_table} c ON c.id = p.contact_id
-WHERE p.id = ANY(%(ids)s) AND p.owner_id = %(owner)s"""
-
-
-def _read(sql: str, params: dict) -> tuple[tuple[str, ...], list[tuple]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return tuple(column.name for column in cursor.description), cursor.fetchall()
+WHERE p.id = ANY(%(ids)s) AND p.owner_id = %(owner)s""",
+    )
 
 
 @functools.lru_cache(maxsize=32)
@@ -99,7 +104,7 @@ class HandWritten:
     def reminders(*, owner, ids: list[int]) -> list[Reminder]:
         """The reminders with their contact (and its classification), promise and occasion, and
         ``last_summary``/``last_next_step``, as ``with_last_interaction`` annotates them."""
-        names, rows = _read(_reminders_sql(), {"ids": ids, "owner": owner.pk})
+        names, rows = _reminders().rows({"ids": ids, "owner": owner.pk})
         reminder_of, contact_of = _builder(Reminder, "", names), _builder(Contact, "contact.", names)
         classification_of = _builder(Classification, "classification.", names)
         commitment_of, occasion_of = _builder(Commitment, "commitment.", names), _builder(Occasion, "occasion.", names)
@@ -116,7 +121,7 @@ class HandWritten:
 
     @staticmethod
     def contacts(*, owner, ids: list[int]) -> list[Contact]:
-        names, rows = _read(_contacts_sql(), {"ids": ids, "owner": owner.pk})
+        names, rows = _contacts().rows({"ids": ids, "owner": owner.pk})
         contact_of, classification_of = _builder(Contact, "", names), _builder(Classification, "classification.", names)
         summary, next_step = names.index("last_summary"), names.index("last_next_step")
         shown = []
@@ -129,7 +134,7 @@ class HandWritten:
 
     @staticmethod
     def promises(*, owner, ids: list[int]) -> list[Commitment]:
-        names, rows = _read(_promises_sql(), {"ids": ids, "owner": owner.pk})
+        names, rows = _promises().rows({"ids": ids, "owner": owner.pk})
         promise_of, contact_of = _builder(Commitment, "", names), _builder(Contact, "contact.", names)
         shown = []
         for row in rows:

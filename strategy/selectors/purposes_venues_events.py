@@ -15,6 +15,7 @@ from contacts.models import (
     Interaction,
 )
 from contacts.ownership import get_owned_or_404
+from netcrm import compiled
 from netcrm.compiled import CompiledQueries
 
 from ..models import (
@@ -44,7 +45,8 @@ _PURPOSE_CHIPS = CompiledQueries()
 
 def purpose_chips(*, owner) -> list[Purpose]:
     """``purposes_with_counts``, by its SQL kept per owner: the contact list and the plan show it every time."""
-    return list(Purpose.objects.raw(*_PURPOSE_CHIPS.sql(owner.pk, lambda: purposes_with_counts(owner=owner))))
+    sql, params = _PURPOSE_CHIPS.sql(owner.pk, lambda: purposes_with_counts(owner=owner))
+    return compiled.instances("netcrm_purpose_chips", Purpose, sql, params)
 
 
 def standard_purposes_not_chosen(*, owner) -> list[str]:
