@@ -75,8 +75,10 @@ _COMPILED: dict[str, PreparedStatement] = {}
 
 def run_compiled(prefix: str, sql: str, params) -> tuple[tuple[str, ...], list[tuple]]:
     """``sql`` as Django compiles it (``%s`` placeholders) with ``params``, prepared once per
-    connection: one statement per distinct text, named ``prefix`` and the text's hash (the text
-    follows from a queryset's shape, not from its parameters, so there are a few)."""
+    connection: one statement per distinct text, named ``prefix`` and the text's hash. Only for
+    statements of a fixed set of shapes (the text follows from a queryset's shape, not from its
+    parameters): each distinct text stays prepared for the life of the process and connection,
+    so SQL with values written into it (Django writes LIMIT and OFFSET so) does not belong here."""
     statement = _COMPILED.get(sql)
     if statement is None:
         if "%%" in sql:
