@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable
 from django.db import connection
 from django.db.models import QuerySet
 
+from netcrm.pg_rows import builder
 from netcrm.prepared import run_compiled
 
 
@@ -49,20 +50,14 @@ def run(name: str, sql: str, params) -> tuple[tuple[str, ...], list[tuple]]:
 
 def instances(name: str, model, sql: str, params) -> list:
     """The ``model`` rows of kept SQL as ``Model.objects.raw`` gives them: its fields from the
-    columns named after them, any other column (an annotation) as an attribute."""
+    columns named after them (netcrm.pg_rows), any other column (an annotation) as an attribute."""
     names, rows = run(name, sql, params)
-    fields = [field for field in model._meta.concrete_fields if field.column in names]
-    places = [names.index(field.column) for field in fields]
-    attnames = [field.attname for field in fields]
-    converters = [(place, field) for place, field in enumerate(fields) if hasattr(field, "from_db_value")]
-    others = [(index, column) for index, column in enumerate(names) if column not in {f.column for f in fields}]
+    build = builder(model, "", names)
+    read = {field.column for field in model._meta.concrete_fields} | {f.attname for f in model._meta.concrete_fields}
+    others = [(index, column) for index, column in enumerate(names) if column not in read]
     found = []
     for row in rows:
-        values = [row[place] for place in places]
-        for place, field in converters:
-            if values[place] is not None:
-                values[place] = field.from_db_value(values[place], None, connection)
-        instance = model.from_db(connection.alias, attnames, values)
+        instance = build(row)
         for index, column in others:
             setattr(instance, column, row[index])
         found.append(instance)

@@ -20,8 +20,8 @@ from django.utils import dateformat, timezone
 
 from contacts import bands
 from contacts.models import Classification, Contact
+from netcrm import compiled
 from netcrm.compiled import CompiledQueries
-from netcrm.prepared import run_compiled
 
 from ..models import Commitment, Reminder
 from ..selectors import Day, days_between, due_in_words
@@ -378,12 +378,8 @@ def _section_pages(owner, day: Day, query: BoardQuery, zone) -> dict[str, tuple[
         f" FROM ({union_sql}) board_rows {where}"
         ") ranked WHERE position <= %s ORDER BY section, position"
     )
-    if connection.vendor == "postgresql":  # planning the UNION cost more than running it
-        _, picked = run_compiled("netcrm_board", sql, (*params, *where_params, BOARD_PAGE_SIZE))
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (*params, *where_params, BOARD_PAGE_SIZE))
-            picked = cursor.fetchall()
+    # Prepared on PostgreSQL: planning the UNION cost more than running it.
+    _, picked = compiled.run("netcrm_board", sql, (*params, *where_params, BOARD_PAGE_SIZE))
     ids = {source: [row_id for _, row_source, row_id, _ in picked if row_source == source] for source in "rcp"}
     shown = _rows_shown(owner, ids, day, zone)
     pages = {}

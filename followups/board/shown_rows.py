@@ -12,12 +12,11 @@ compared on a random board (tests/test_followups_rows_read.py). SQLite runs the 
 
 from __future__ import annotations
 
-import functools
-
 from django.db import connection
 
 from contacts.models import Classification, Contact, Interaction
 from contacts.occasions import Occasion
+from netcrm.pg_rows import builder
 from netcrm.prepared import PreparedStatement
 
 from ..models import Commitment, Reminder
@@ -32,11 +31,9 @@ _LAST_INTERACTION = f"""
     LEFT JOIN {Interaction._meta.db_table} i ON i.id = c.last_interaction_id"""
 
 
-@functools.cache
-def _reminders() -> PreparedStatement:
-    return PreparedStatement(
-        "netcrm_board_reminders",
-        f"""
+REMINDERS = PreparedStatement(
+    "netcrm_board_reminders",
+    f"""
 SELECT {_columns(Reminder, "r")}, {_columns(Contact, "c", "contact.")},
        {_columns(Classification, "k", "classification.")}, {_columns(Commitment, "p", "commitment.")},
        {_columns(Occasion, "o", "occasion.")}, i.summary AS last_summary, i.next_step AS last_next_step
@@ -46,55 +43,28 @@ LEFT JOIN {Classification._meta.db_table} k ON k.id = c.classification_id
 LEFT JOIN {Commitment._meta.db_table} p ON p.id = r.commitment_id
 LEFT JOIN {Occasion._meta.db_table} o ON o.id = r.occasion_id{_LAST_INTERACTION}
 WHERE r.id = ANY(%(ids)s) AND r.owner_id = %(owner)s""",
-    )
+)
 
 
-@functools.cache
-def _contacts() -> PreparedStatement:
-    return PreparedStatement(
-        "netcrm_board_contacts",
-        f"""
+CONTACTS = PreparedStatement(
+    "netcrm_board_contacts",
+    f"""
 SELECT {_columns(Contact, "c")}, {_columns(Classification, "k", "classification.")},
        i.summary AS last_summary, i.next_step AS last_next_step
 FROM {Contact._meta.db_table} c
 LEFT JOIN {Classification._meta.db_table} k ON k.id = c.classification_id{_LAST_INTERACTION}
 WHERE c.id = ANY(%(ids)s) AND c.owner_id = %(owner)s""",
-    )
+)
 
 
-@functools.cache
-def _promises() -> PreparedStatement:
-    return PreparedStatement(
-        "netcrm_board_promises",
-        f"""
+PROMISES = PreparedStatement(
+    "netcrm_board_promises",
+    f"""
 SELECT {_columns(Commitment, "p")}, {_columns(Contact, "c", "contact.")}
 FROM {Commitment._meta.db_table} p
 JOIN {Contact._meta.db_table} c ON c.id = p.contact_id
 WHERE p.id = ANY(%(ids)s) AND p.owner_id = %(owner)s""",
-    )
-
-
-@functools.lru_cache(maxsize=32)
-def _builder(model, prefix: str, names: tuple[str, ...]):
-    """Makes a ``model`` from a row of the statement with these ``names``, its fields read from
-    the columns named ``prefix`` + field, converted as the ORM converts them; None when the row
-    has no such row (a LEFT JOIN's NULL id). Worked out once per statement, used on every row."""
-    fields = model._meta.concrete_fields
-    indexes = [names.index(prefix + field.attname) for field in fields]
-    attnames = [field.attname for field in fields]
-    converters = [(place, field) for place, field in enumerate(fields) if hasattr(field, "from_db_value")]
-    id_index = names.index(prefix + model._meta.pk.attname)
-
-    def build(row: tuple):
-        if row[id_index] is None:
-            return None
-        values = [row[index] for index in indexes]
-        for place, field in converters:
-            if values[place] is not None:
-                values[place] = field.from_db_value(values[place], None, connection)
-        return model.from_db(connection.alias, attnames, values)
-
-    return build
+)
 
 
 class HandWritten:
@@ -104,10 +74,10 @@ class HandWritten:
     def reminders(*, owner, ids: list[int]) -> list[Reminder]:
         """The reminders with their contact (and its classification), promise and occasion, and
         ``last_summary``/``last_next_step``, as ``with_last_interaction`` annotates them."""
-        names, rows = _reminders().rows({"ids": ids, "owner": owner.pk})
-        reminder_of, contact_of = _builder(Reminder, "", names), _builder(Contact, "contact.", names)
-        classification_of = _builder(Classification, "classification.", names)
-        commitment_of, occasion_of = _builder(Commitment, "commitment.", names), _builder(Occasion, "occasion.", names)
+        names, rows = REMINDERS.rows({"ids": ids, "owner": owner.pk})
+        reminder_of, contact_of = builder(Reminder, "", names), builder(Contact, "contact.", names)
+        classification_of = builder(Classification, "classification.", names)
+        commitment_of, occasion_of = builder(Commitment, "commitment.", names), builder(Occasion, "occasion.", names)
         summary, next_step = names.index("last_summary"), names.index("last_next_step")
         shown = []
         for row in rows:
@@ -121,8 +91,8 @@ class HandWritten:
 
     @staticmethod
     def contacts(*, owner, ids: list[int]) -> list[Contact]:
-        names, rows = _contacts().rows({"ids": ids, "owner": owner.pk})
-        contact_of, classification_of = _builder(Contact, "", names), _builder(Classification, "classification.", names)
+        names, rows = CONTACTS.rows({"ids": ids, "owner": owner.pk})
+        contact_of, classification_of = builder(Contact, "", names), builder(Classification, "classification.", names)
         summary, next_step = names.index("last_summary"), names.index("last_next_step")
         shown = []
         for row in rows:
@@ -134,8 +104,8 @@ class HandWritten:
 
     @staticmethod
     def promises(*, owner, ids: list[int]) -> list[Commitment]:
-        names, rows = _promises().rows({"ids": ids, "owner": owner.pk})
-        promise_of, contact_of = _builder(Commitment, "", names), _builder(Contact, "contact.", names)
+        names, rows = PROMISES.rows({"ids": ids, "owner": owner.pk})
+        promise_of, contact_of = builder(Commitment, "", names), builder(Contact, "contact.", names)
         shown = []
         for row in rows:
             promise = promise_of(row)

@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 
 from contacts.models import Classification, Contact
+from netcrm.pg_rows import json_list
 from netcrm.prepared import PreparedStatement
 from strategy.models import Event
 from strategy.selectors import PlanState
@@ -23,7 +24,6 @@ from strategy.selectors import PlanState
 from ..models import FollowupPreferences, Reminder, WeekPlanEntry
 from ..selectors import Day
 from . import pg_reads
-from .pg_rows import json_list
 
 
 def _part(name: str, sql: str) -> str:

@@ -18,12 +18,12 @@ from django.db import connection
 
 from contacts.models import Classification, Contact
 from contacts.occasions import Occasion
+from netcrm.pg_rows import fetch, instance, json_list
 from strategy.models import Event, Plan, Purpose, Venue
 from strategy.selectors import PlanState, plan_state_of
 
 from ..models import Reminder, WeekPlanEntry
 from ..selectors import Day
-from .pg_rows import fetch, instance, json_list
 
 # What puts a contact's due moment aside (selectors._putting_aside): a snooze of its cadence
 # reminder, or a dismissal of that due moment; or a skip today. ``c`` is the contact.
